@@ -1,0 +1,45 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExApps.ServiceDefaults;
+
+public static class BusExtensions
+{
+    /// <summary>MassTransit over RabbitMQ with the same conventions in every service: kebab-case queues (so
+    /// replicas of a service compete on one queue), retries, and endpoints configured from the registered
+    /// consumers.</summary>
+    public static WebApplicationBuilder AddServiceBus(
+        this WebApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configure = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+    {
+        builder.Services.AddOptions<RabbitMqOptions>()
+            .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()
+            ?? new RabbitMqOptions();
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+                {
+                    h.Username(options.Username);
+                    h.Password(options.Password);
+                });
+                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200),
+                    TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

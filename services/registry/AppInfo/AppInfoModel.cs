@@ -1,0 +1,30 @@
+using ExApps.Contracts;
+
+namespace ExApps.Registry.AppInfo;
+
+/// <summary>An ExApp's description, parsed from info.xml or --json-info (spec §7) and validated.</summary>
+public sealed record AppInfoModel(
+    string Id,
+    string Name,
+    string Version,
+    ImageRef Image,
+    IReadOnlyList<DeclaredEnvVar> EnvironmentVariables,
+    IReadOnlyList<AppRoute> Routes,
+    string? Secret = null,
+    int? Port = null);
+
+public sealed record DeclaredEnvVar(string Name, string DisplayName, string Description, string? Default);
+
+/// <summary>A proxy route: <see cref="AccessLevel"/> is 0 PUBLIC, 1 USER, 2 ADMIN.</summary>
+public sealed record AppRoute(
+    string Url,
+    string Verb,
+    int AccessLevel,
+    IReadOnlyList<string> HeadersToExclude,
+    IReadOnlyList<int> BruteforceProtection);
+
+/// <summary>App info that cannot be accepted; <see cref="Field"/> names the offending field.</summary>
+public sealed class AppInfoException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}

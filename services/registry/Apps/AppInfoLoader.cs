@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ExApps.Registry.AppInfo;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Registry.Apps;
+
+/// <summary>Turns the app info of a request (info.xml text, info.xml URL, or JSON) into a validated model.</summary>
+public sealed class AppInfoLoader(IHttpClientFactory http, IOptions<RegistryOptions> options)
+{
+    public const string HttpClientName = "info-xml";
+
+    public async Task<AppInfoModel> LoadAsync(string appId, string? infoXml, string? infoXmlUrl, JsonElement? jsonInfo,
+        CancellationToken ct)
+    {
+        var given = new[] { infoXml is not null, infoXmlUrl is not null, jsonInfo is not null }.Count(x => x);
+        if (given == 0)
+            throw new AppInfoException("info_xml", "No app info given: pass --info-xml or --json-info (the app store catalog is not supported yet).");
+        if (given > 1)
+            throw new AppInfoException("info_xml", "Give only one of --info-xml and --json-info.");
+
+        var info = jsonInfo is { } json ? JsonInfoParser.Parse(json, appId)
+            : InfoXmlParser.Parse(infoXml ?? await FetchAsync(infoXmlUrl!, ct));
+        if (!string.Equals(info.Id, appId, StringComparison.Ordinal))
+            throw new AppInfoException("id", $"The app info is for `{info.Id}`, not `{appId}`.");
+        return info;
+    }
+
+    private async Task<string> FetchAsync(string url, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new AppInfoException("info_xml_url", $"`{url}` is not an http(s) URL.");
+        var limit = options.Value.MaxInfoXmlBytes;
+        try
+        {
+            using var response = await http.CreateClient(HttpClientName).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+                throw new AppInfoException("info_xml_url", $"Fetching {url} answered HTTP {(int)response.StatusCode}.");
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new MemoryStream();
+            var chunk = new byte[16384];
+            int n;
+            while ((n = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + n > limit)
+                    throw new AppInfoException("info_xml_url", $"The info.xml at {url} is larger than {limit} bytes.");
+                buffer.Write(chunk, 0, n);
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AppInfoException("info_xml_url", $"Fetching {url} failed: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new AppInfoException("info_xml_url", $"Fetching {url} timed out.");
+        }
+    }
+}

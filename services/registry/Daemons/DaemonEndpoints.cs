@@ -1,0 +1,102 @@
+using System.Text.Json;
+using ExApps.Registry.Api;
+using ExApps.Registry.Persistence;
+using ExApps.Registry.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ExApps.Registry.Daemons;
+
+public static class DaemonEndpoints
+{
+    public static RouteGroupBuilder MapDaemonEndpoints(this RouteGroupBuilder admin)
+    {
+        var g = admin.MapGroup("/daemons");
+        g.MapPost("/", Register);
+        g.MapGet("/", List);
+        g.MapDelete("/{name}", Unregister);
+        return g;
+    }
+
+    private static async Task<IResult> Register(RegisterDaemonRequest req, RegistryDb db, SecretProtector protector,
+        ILogger<DaemonRow> log, CancellationToken ct)
+    {
+        var errors = DaemonValidator.Validate(req);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+        var name = req.Name!.Trim();
+        if (await db.Daemons.AnyAsync(d => d.Name == name, ct)) return Skipped(name);
+
+        var config = new DeployConfig
+        {
+            Net = string.IsNullOrWhiteSpace(req.Net) ? "host" : req.Net.Trim(),
+            NextcloudUrl = req.NextcloudUrl!.Trim().TrimEnd('/'),
+            ComputeDevice = ComputeDevice.FromId(req.ComputeDevice)!,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The first daemon becomes the default so that installs naming none work out of the box.
+        var makeDefault = req.SetDefault || !await db.Daemons.AnyAsync(d => d.IsDefault, ct);
+        if (makeDefault)
+            await db.Daemons.Where(d => d.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, false), ct);
+        var row = new DaemonRow
+        {
+            Name = name,
+            DisplayName = string.IsNullOrWhiteSpace(req.DisplayName) ? name : req.DisplayName.Trim(),
+            AcceptsDeployId = req.AcceptsDeployId!,
+            Protocol = req.Protocol!,
+            Host = req.Host!.Trim(),
+            DeployConfig = JsonSerializer.Serialize(config),
+            HaproxyPasswordEnc = string.IsNullOrEmpty(req.HaproxyPassword) ? null : protector.Protect(req.HaproxyPassword),
+            IsDefault = makeDefault,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Daemons.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Skipped(name); // registered concurrently under the same name
+        }
+        log.LogInformation("Daemon {Daemon} registered ({DeployId}, {Protocol}, default: {Default})",
+            name, row.AcceptsDeployId, row.Protocol, row.IsDefault);
+        return TypedResults.Created($"/admin/daemons/{Uri.EscapeDataString(name)}", row.ToView(0));
+    }
+
+    private static Ok<Dictionary<string, object>> Skipped(string name) => TypedResults.Ok(new Dictionary<string, object>
+    {
+        ["skipped"] = true,
+        ["message"] = $"Registration skipped, as the daemon config `{name}` already exists.",
+    });
+
+    private static async Task<Ok<List<DaemonView>>> List(RegistryDb db, CancellationToken ct)
+    {
+        var counts = await db.Apps.GroupBy(a => a.DaemonName)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var rows = await db.Daemons.OrderBy(d => d.Name).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => r.ToView(counts.GetValueOrDefault(r.Name))).ToList());
+    }
+
+    private static async Task<IResult> Unregister(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
+    {
+        var row = await db.Daemons.FindAsync([name], ct);
+        if (row is null)
+            return Problems.Of(404, "daemon_not_found", $"Daemon config `{name}` not found.");
+        var apps = await db.Apps.CountAsync(a => a.DaemonName == name, ct);
+        if (apps > 0)
+            return Problems.Of(409, "daemon_in_use", $"{name} daemon contains {apps} ExApps, please remove them first to proceed.");
+        db.Daemons.Remove(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        {
+            return Problems.Of(409, "daemon_in_use", $"{name} daemon contains ExApps, please remove them first to proceed.");
+        }
+        log.LogInformation("Daemon {Daemon} unregistered", name);
+        return TypedResults.Ok(new { message = $"Daemon config `{name}` unregistered." });
+    }
+}
