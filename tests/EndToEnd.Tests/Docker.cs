@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace ExApps.EndToEnd.Tests;
+
+/// <summary>Reads the real dockerd's view of containers and volumes through the docker CLI.</summary>
+public static class Docker
+{
+    public static async Task<JsonElement?> InspectContainerAsync(string name)
+    {
+        var r = await ProcessRunner.RunAsync("docker", ["inspect", "--type", "container", name]);
+        if (r.ExitCode != 0) return null;
+        return JsonDocument.Parse(r.StdOut).RootElement[0].Clone();
+    }
+
+    public static async Task<bool> VolumeExistsAsync(string name) =>
+        (await ProcessRunner.RunAsync("docker", ["volume", "inspect", name])).ExitCode == 0;
+
+    public static Task RemoveVolumeAsync(string name) => ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", name]);
+
+    public static Task RemoveContainerAsync(string name) => ProcessRunner.RunAsync("docker", ["rm", "-f", name]);
+
+    /// <summary>Env of a container as (name, value) pairs in the container's order.</summary>
+    public static List<(string Name, string Value)> Env(JsonElement container) => container
+        .GetProperty("Config").GetProperty("Env").EnumerateArray()
+        .Select(e => e.GetString()!)
+        .Select(e => (e[..e.IndexOf('=')], e[(e.IndexOf('=') + 1)..]))
+        .ToList();
+}

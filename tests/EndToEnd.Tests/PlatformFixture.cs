@@ -1,0 +1,145 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace ExApps.EndToEnd.Tests;
+
+/// <summary>The whole platform as real processes (registry, deployer, lifecycle, gateway) on the real PostgreSQL,
+/// RabbitMQ and dockerd, in a database and a RabbitMQ virtual host of its own, on ports that do not clash with a
+/// platform started by hand.</summary>
+public class PlatformFixture : IAsyncLifetime
+{
+    public const string AdminToken = "e2e-admin-token-0123456789";
+
+    private readonly List<ServiceProcess> _services = [];
+    private readonly string _logDir = Path.Combine(RepoPaths.Root, ".local", "test-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..6]);
+
+    protected virtual string Name => "e2e";
+    protected virtual int BasePort => 18080;
+    protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
+
+    /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
+    public string AppPrefix => Name + "-";
+    public string GatewayUrl => $"http://127.0.0.1:{BasePort}";
+    public string Database => $"exapps_{Name}";
+    public string VirtualHost => $"exapps-{Name}";
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public IReadOnlyList<ServiceProcess> Services => _services;
+
+    public async Task InitializeAsync()
+    {
+        await ResetDatabaseAsync();
+        await ResetVirtualHostAsync();
+        await RemoveLeftoverContainersAsync();
+        await Check(ProcessRunner.RunAsync("bash", ["scripts/build-test-image.sh"], timeout: TimeSpan.FromMinutes(8)), "build the test image");
+
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}",
+            ["RabbitMq__Host"] = TestSettings.RabbitHost,
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["Admin__Token"] = AdminToken,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
+        {
+            ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
+            ["Registry__PortRangeStart"] = (23500 + (BasePort - 18080) * 5).ToString(),
+            ["Registry__PortRangeEnd"] = "23999",
+        });
+        Start("deployer", "deployer", "ExApps.Deployer", BasePort + 3, common, new());
+        Start("lifecycle", "lifecycle", "ExApps.Lifecycle", BasePort + 2, common, new(LifecycleSettings));
+        Start("gateway", "gateway", "ExApps.Gateway", BasePort, common, new()
+        {
+            ["Gateway__RegistryUrl"] = $"http://127.0.0.1:{BasePort + 1}",
+        });
+        for (var i = 0; i < 4; i++) await WaitHealthyAsync(_services[i], BasePort + new[] { 1, 3, 2, 0 }[i]);
+    }
+
+    private void Start(string name, string folder, string assembly, int port, Dictionary<string, string> common,
+        Dictionary<string, string> extra)
+    {
+        var env = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
+        foreach (var (k, v) in extra) env[k] = v;
+        _services.Add(ServiceProcess.Start(name, RepoPaths.ServiceDll(folder, assembly), env, _logDir));
+    }
+
+    /// <summary>Restarts one service (same settings), e.g. after killing it mid-install.</summary>
+    public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
+
+    private async Task WaitHealthyAsync(ServiceProcess service, int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (service.HasExited) throw new InvalidOperationException($"{service.Name} exited at start:\n{service.Tail()}");
+            try
+            {
+                using var r = await Http.GetAsync($"http://127.0.0.1:{port}/health");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{service.Name} was not healthy within 60 s:\n{service.Tail()}");
+    }
+
+    /// <summary>Runs the real CLI (<c>./appapi</c>) against this platform.</summary>
+    public Task<ProcessResult> Cli(params string[] args) => ProcessRunner.RunAsync("bash", ["appapi", .. args],
+        new Dictionary<string, string> { ["APPAPI_URL"] = GatewayUrl, ["APPAPI_TOKEN"] = AdminToken },
+        TimeSpan.FromMinutes(12));
+
+    public async Task<JsonElement> GetAppAsync(string appId)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, $"{GatewayUrl}/admin/apps/{appId}");
+        req.Headers.Authorization = new("Bearer", AdminToken);
+        using var res = await Http.SendAsync(req);
+        res.EnsureSuccessStatusCode();
+        return await res.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public string Logs() => string.Join("\n", _services.Select(s => $"===== {s.Name} ({s.LogPath})\n{s.Tail(60)}"));
+
+    private async Task ResetDatabaseAsync()
+    {
+        await using var conn = new NpgsqlConnection(TestSettings.PgAdmin);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private async Task ResetVirtualHostAsync()
+    {
+        await ProcessRunner.RunAsync("rabbitmqctl", ["-q", "delete_vhost", VirtualHost]);
+        await Check(ProcessRunner.RunAsync("rabbitmqctl", ["-q", "add_vhost", VirtualHost]), "create the RabbitMQ vhost");
+        await Check(ProcessRunner.RunAsync("rabbitmqctl", ["-q", "set_permissions", "-p", VirtualHost, "guest", ".*", ".*", ".*"]), "grant the vhost");
+    }
+
+    private async Task RemoveLeftoverContainersAsync()
+    {
+        var list = await ProcessRunner.RunAsync("docker", ["ps", "-aq", "--filter", $"name=nc_app_{Name}-"]);
+        foreach (var id in list.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            await ProcessRunner.RunAsync("docker", ["rm", "-f", id]);
+        var volumes = await ProcessRunner.RunAsync("docker", ["volume", "ls", "-q", "--filter", $"name=nc_app_{Name}-"]);
+        foreach (var v in volumes.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
+    }
+
+    private static async Task Check(Task<ProcessResult> run, string what)
+    {
+        var r = await run;
+        if (r.ExitCode != 0) throw new InvalidOperationException($"Could not {what}: {r}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var s in _services) await s.DisposeAsync();
+        Http.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
