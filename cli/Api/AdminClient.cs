@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace ExApps.Cli.Api;
+
+/// <summary>The gateway's admin API (docs/internal-api.md), with every failure turned into an <see cref="ApiException"/>.</summary>
+public sealed class AdminClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public AdminClient(Uri baseUrl, string token, HttpMessageHandler? handler = null)
+    {
+        BaseUrl = baseUrl;
+        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("appapi-cli/1.0");
+    }
+
+    public Uri BaseUrl { get; }
+
+    public async Task<RegisterDaemonResult> RegisterDaemonAsync(RegisterDaemonRequest request, CancellationToken ct)
+    {
+        var body = await SendAsync(HttpMethod.Post, "admin/daemons", request, ct);
+        // 201 answers the daemon; 200 answers {"skipped": true, "message": ...} for an existing name.
+        if (body.ValueKind == JsonValueKind.Object
+            && body.TryGetProperty("skipped", out var skipped) && skipped.ValueKind == JsonValueKind.True)
+            return new RegisterDaemonResult(true, MessageOf(body));
+        return new RegisterDaemonResult(false, null);
+    }
+
+    public Task<JsonElement> ListDaemonsRawAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "admin/daemons", null, ct);
+
+    public async Task<string?> UnregisterDaemonAsync(string name, CancellationToken ct) =>
+        MessageOf(await SendAsync(HttpMethod.Delete, $"admin/daemons/{Uri.EscapeDataString(name)}", null, ct));
+
+    public Task<JsonElement> RegisterAppAsync(RegisterAppRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "admin/apps", request, ct);
+
+    public async Task<IReadOnlyList<AppView>> ListAppsAsync(CancellationToken ct) =>
+        Read<List<AppView>>(await SendAsync(HttpMethod.Get, "admin/apps", null, ct));
+
+    public async Task<AppView> GetAppAsync(string appId, CancellationToken ct) =>
+        Read<AppView>(await SendAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}", null, ct));
+
+    public async Task<string?> UnregisterAppAsync(string appId, bool rmData, bool force, CancellationToken ct)
+    {
+        var query = $"?rm_data={(rmData ? "true" : "false")}&force={(force ? "true" : "false")}";
+        return MessageOf(await SendAsync(HttpMethod.Delete, $"admin/apps/{Uri.EscapeDataString(appId)}{query}", null, ct));
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseUrl.AbsoluteUri.TrimEnd('/') + "/" + path));
+        // Buffered with a Content-Length rather than chunked: every proxy in front of the gateway accepts that.
+        if (body is not null)
+            request.Content = new StringContent(JsonSerializer.Serialize(body, body.GetType(), Json.Api), Encoding.UTF8, "application/json");
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            // "An error occurred while sending the request." alone says nothing; the inner cause does.
+            var reason = ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal)
+                ? $"{ex.Message} ({inner.Message})"
+                : ex.Message;
+            throw ApiException.Unreachable(BaseUrl, reason, ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw ApiException.Unreachable(BaseUrl, $"no answer within {_http.Timeout.TotalSeconds:0} s", ex);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+                throw ApiException.FromResponse((int)response.StatusCode, response.ReasonPhrase, text);
+            if (string.IsNullOrWhiteSpace(text))
+                return default;
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                throw new ApiException(ApiFailure.Unexpected,
+                    $"The platform answered HTTP {(int)response.StatusCode} with a body that is not JSON.", (int)response.StatusCode);
+            }
+        }
+    }
+
+    private static T Read<T>(JsonElement body)
+    {
+        if (body.ValueKind == JsonValueKind.Undefined)
+            throw new ApiException(ApiFailure.Unexpected, "The platform answered an empty body.");
+        try
+        {
+            return body.Deserialize<T>(Json.Api)
+                ?? throw new ApiException(ApiFailure.Unexpected, "The platform answered an empty body.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException(ApiFailure.Unexpected, $"The platform answered JSON this CLI does not understand: {ex.Message}");
+        }
+    }
+
+    private static string? MessageOf(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+            ? m.GetString()
+            : null;
+
+    public void Dispose() => _http.Dispose();
+}

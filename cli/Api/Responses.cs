@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace ExApps.Cli.Api;
+
+/// <summary>One entry of <c>GET /admin/daemons</c>.</summary>
+public sealed class DaemonView
+{
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string DisplayName { get; init => field = value ?? ""; } = "";
+    public string DeployId { get; init => field = value ?? ""; } = "";
+    public string Protocol { get; init => field = value ?? ""; } = "";
+    public string Host { get; init => field = value ?? ""; } = "";
+    public JsonElement DeployConfig { get; init; }
+    public bool IsDefault { get; init; }
+    public int AppsCount { get; init; }
+
+    public string Net => ConfigString("net");
+    public string NextcloudUrl => ConfigString("nextcloud_url");
+
+    /// <summary>The compute device id; the spec stores <c>computeDevice: {id, label}</c>, accept a plain string too.</summary>
+    public string ComputeDevice
+    {
+        get
+        {
+            foreach (var key in (string[])["computeDevice", "compute_device"])
+            {
+                if (!TryGetConfig(key, out var device))
+                    continue;
+                if (device.ValueKind == JsonValueKind.String)
+                    return device.GetString() ?? "";
+                if (device.ValueKind == JsonValueKind.Object && device.TryGetProperty("id", out var id))
+                    return id.ToString();
+            }
+            return "";
+        }
+    }
+
+    private string ConfigString(string key) =>
+        TryGetConfig(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
+
+    private bool TryGetConfig(string key, out JsonElement value)
+    {
+        value = default;
+        return DeployConfig.ValueKind == JsonValueKind.Object && DeployConfig.TryGetProperty(key, out value);
+    }
+}
+
+/// <summary>The status object of spec §2.1.</summary>
+public sealed class AppStatus
+{
+    public int Deploy { get; init; }
+    public int Init { get; init; }
+    public string Action { get; init => field = value ?? ""; } = "";
+    public string Type { get; init => field = value ?? ""; } = "";
+    public string Error { get; init => field = value ?? ""; } = "";
+    public long DeployStartTime { get; init; }
+    public long InitStartTime { get; init; }
+    public int HeartbeatCount { get; init; }
+}
+
+/// <summary>One entry of <c>GET /admin/apps</c>, or <c>GET /admin/apps/{appid}</c>.</summary>
+public sealed class AppView
+{
+    public string Appid { get; init => field = value ?? ""; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string Version { get; init => field = value ?? ""; } = "";
+    public string DaemonConfigName { get; init => field = value ?? ""; } = "";
+    public int? Port { get; init; }
+    public bool Enabled { get; init; }
+    public AppStatus Status { get; init => field = value ?? new AppStatus(); } = new();
+}
+
+/// <summary>Outcome of <c>POST /admin/daemons</c>: created, or skipped because the name exists.</summary>
+public sealed record RegisterDaemonResult(bool Skipped, string? Message);

@@ -1,0 +1,27 @@
+using ExApps.Cli.Api;
+
+namespace ExApps.Cli.Output;
+
+/// <summary>The lines of <c>app:list</c> and the live progress line of <c>app:register --wait-finish</c>.</summary>
+public static class AppFormatter
+{
+    /// <summary>AppAPI's header line of <c>app:list</c>.</summary>
+    public const string ListHeader = "ExApps:";
+
+    /// <summary><c>&lt;appid&gt; (&lt;name&gt;): &lt;version&gt; [enabled|disabled]</c>, as AppAPI prints it.</summary>
+    public static string ListLine(AppView app) =>
+        $"{app.Appid} ({app.Name}): {app.Version} [{(app.Enabled ? "enabled" : "disabled")}]";
+
+    /// <summary>e.g. <c>hello: deploy 100% | init  40% | init</c>.</summary>
+    public static string ProgressLine(AppView app) =>
+        $"{app.Appid}: deploy {app.Status.Deploy,3}% | init {app.Status.Init,3}% | {Stage(app)}";
+
+    private static string Stage(AppView app) => app.Status switch
+    {
+        { Error.Length: > 0 } => "failed",
+        { Action.Length: > 0 } s => s.Action,
+        _ when app.Enabled => "enabled",
+        { Init: 100 } => "enabling",
+        _ => "waiting",
+    };
+}
