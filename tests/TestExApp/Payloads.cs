@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace ExApps.TestExApp;
+
+public sealed record StatusBody(string Status);
+
+public sealed record EnabledBody(string Error);
+
+public sealed record MessageBody(string Message);
+
+public sealed record EmptyBody;
+
+/// <summary>The body of <c>PUT /ocs/v1.php/apps/app_api/ex-app/status</c> (spec §5.2 step 3).</summary>
+public sealed record StatusReportBody(int Progress, string? Error);
+
+public sealed record ProgressReport(int Progress, string? Error, int HttpStatus);
+
+public sealed record StateSnapshot(
+    string AppId,
+    string AppVersion,
+    int InitCalls,
+    IReadOnlyList<int> EnabledCalls,
+    int HeaderFailures,
+    IReadOnlyList<ProgressReport> ProgressReports,
+    bool PersistentStorageWritable,
+    IReadOnlyDictionary<string, string> Env);
+
+public sealed record EchoBody(
+    string Method,
+    string Path,
+    string Query,
+    string? UserId,
+    IReadOnlyDictionary<string, string> Headers,
+    string Body);
+
+/// <summary>Source-generated JSON so the trimmed single-file publish needs no reflection.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StatusBody))]
+[JsonSerializable(typeof(EnabledBody))]
+[JsonSerializable(typeof(MessageBody))]
+[JsonSerializable(typeof(EmptyBody))]
+[JsonSerializable(typeof(StatusReportBody))]
+[JsonSerializable(typeof(StateSnapshot))]
+[JsonSerializable(typeof(EchoBody))]
+public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -1,0 +1,13 @@
+using ExApps.TestExApp;
+
+var settings = ExAppSettings.FromEnvironment();
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddTestExApp(settings);
+
+var app = builder.Build();
+app.UseWebSockets();
+app.MapExAppProtocol();
+app.MapProxyTestRoutes();
+app.Logger.LogInformation("{AppId} {Version} listening on {Url} (init mode {InitMode})",
+    settings.AppId, settings.AppVersion, settings.ListenUrl, settings.InitMode);
+app.Run();

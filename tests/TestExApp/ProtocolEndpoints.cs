@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExApps.TestExApp;
+
+/// <summary>The routes AppAPI itself calls on an ExApp (spec §5) plus the test-only state dump.</summary>
+public static class ProtocolEndpoints
+{
+    public static IEndpointRouteBuilder MapExAppProtocol(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/heartbeat", Heartbeat);
+        routes.MapGet("/test/state", State);
+
+        var authed = routes.MapGroup("").AddEndpointFilter<AppApiAuthFilter>();
+        authed.MapPost("/init", Init);
+        authed.MapPut("/enabled", SetEnabled);
+        return routes;
+    }
+
+    private static Results<Ok<StatusBody>, JsonHttpResult<StatusBody>> Heartbeat(ExAppSettings settings, TestState state) =>
+        settings.IsHealthyAfter(state.Uptime)
+            ? TypedResults.Ok(new StatusBody("ok"))
+            : TypedResults.Json(new StatusBody("starting"), AppJsonContext.Default.StatusBody, statusCode: 503);
+
+    private static Ok<StateSnapshot> State(TestState state) => TypedResults.Ok(state.Snapshot());
+
+    private static Results<Ok<EmptyBody>, NotFound, StatusCodeHttpResult> Init(
+        HttpContext http, ExAppSettings settings, TestState state, InitReporter reporter)
+    {
+        state.InitCalled();
+        switch (settings.InitMode)
+        {
+            case "none": return TypedResults.NotFound();
+            case "notimpl": return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
+            case "fail500": return TypedResults.StatusCode(StatusCodes.Status500InternalServerError);
+        }
+
+        // Report only after the 200 is on the wire, as a real ExApp's background task would.
+        http.Response.OnCompleted(() =>
+        {
+            reporter.Start();
+            return Task.CompletedTask;
+        });
+        return TypedResults.Ok(new EmptyBody());
+    }
+
+    private static Ok<EnabledBody> SetEnabled(int enabled, ExAppSettings settings, TestState state)
+    {
+        state.EnabledCalled(enabled);
+        return TypedResults.Ok(new EnabledBody(settings.EnableMode == "error" ? "enable refused by test" : ""));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections;
+using System.Diagnostics;
+
+namespace ExApps.TestExApp;
+
+/// <summary>What the platform did to this app, exposed on <c>GET /test/state</c> so tests can assert on it.</summary>
+public sealed class TestState(ExAppSettings settings)
+{
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _uptime = Stopwatch.StartNew();
+    private readonly List<int> _enabledCalls = [];
+    private readonly List<ProgressReport> _progressReports = [];
+    private int _initCalls;
+    private int _headerFailures;
+
+    public TimeSpan Uptime => _uptime.Elapsed;
+
+    public void InitCalled() => Interlocked.Increment(ref _initCalls);
+
+    public void HeaderCheckFailed() => Interlocked.Increment(ref _headerFailures);
+
+    public void EnabledCalled(int enabled)
+    {
+        lock (_gate) _enabledCalls.Add(enabled);
+    }
+
+    public void ProgressReported(ProgressReport report)
+    {
+        lock (_gate) _progressReports.Add(report);
+    }
+
+    public StateSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            return new StateSnapshot(
+                settings.AppId,
+                settings.AppVersion,
+                Volatile.Read(ref _initCalls),
+                [.. _enabledCalls],
+                Volatile.Read(ref _headerFailures),
+                [.. _progressReports],
+                IsPersistentStorageWritable(),
+                ExposedEnvironment());
+        }
+    }
+
+    private bool IsPersistentStorageWritable()
+    {
+        if (string.IsNullOrEmpty(settings.PersistentStorage)) return false;
+        try
+        {
+            var probe = Path.Combine(settings.PersistentStorage, $".test-exapp-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "probe");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The platform-provided variables, with the secret reduced to its length so tests can check it
+    /// arrived without it ever leaving the process.</summary>
+    private static SortedDictionary<string, string> ExposedEnvironment()
+    {
+        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            if (!ExAppSettings.ExposedEnvPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))) continue;
+            var value = (string?)entry.Value ?? "";
+            env[name] = name == "APP_SECRET" ? value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : value;
+        }
+        return env;
+    }
+}
