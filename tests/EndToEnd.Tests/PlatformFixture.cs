@@ -14,8 +14,10 @@ public class PlatformFixture : IAsyncLifetime
     private readonly List<ServiceProcess> _services = [];
     private readonly string _logDir = Path.Combine(RepoPaths.Root, ".local", "test-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..6]);
 
-    protected virtual string Name => "e2e";
-    protected virtual int BasePort => 18080;
+    /// <summary>Names the database, vhost and app ids; EXAPPS_E2E_NAME / EXAPPS_E2E_PORT let two runs on one
+    /// machine stay apart.</summary>
+    protected virtual string Name => Environment.GetEnvironmentVariable("EXAPPS_E2E_NAME") is { Length: > 0 } n ? n : "e2e";
+    protected virtual int BasePort => int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : 18080;
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
 
     /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
@@ -44,7 +46,7 @@ public class PlatformFixture : IAsyncLifetime
         Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
-            ["Registry__PortRangeStart"] = (23500 + (BasePort - 18080) * 5).ToString(),
+            ["Registry__PortRangeStart"] = (23500 + Math.Abs(BasePort - 18080) % 400).ToString(),
             ["Registry__PortRangeEnd"] = "23999",
         });
         Start("deployer", "deployer", "ExApps.Deployer", BasePort + 3, common, new());

@@ -1,0 +1,61 @@
+using ExApps.Deployer.Docker;
+
+namespace ExApps.Deployer.Deploy;
+
+/// <summary>Deploy progress 0..94 from the pull stream (spec §3 step 2). Every layer to be pulled weighs the same
+/// (layers that already exist need no work and are left out); within a layer, download is the first 80 % and
+/// extraction the rest. Unlike AppAPI (integer truncation kept it at 0 until
+/// the end), the value moves with every <c>current/total</c> update. It never goes down.</summary>
+public sealed class PullProgress
+{
+    public const int Max = 94;
+    private const double DownloadShare = 0.8;
+
+    private readonly Dictionary<string, double> _layers = new(StringComparer.Ordinal);
+
+    /// <summary>The current deploy progress, 0..<see cref="Max"/>.</summary>
+    public int Percent { get; private set; }
+
+    /// <returns>true when <see cref="Percent"/> changed.</returns>
+    public bool Apply(PullMessage message)
+    {
+        if (message.Id is not { Length: > 0 } id) return false;
+        if (message.Status == "Already exists")
+        {
+            // Counting it as done would jump to the top before the other layers are even announced.
+            _layers.Remove(id);
+            return false;
+        }
+        if (LayerFraction(message) is not { } fraction) return false;
+        // A layer's statuses arrive in order, but a late "Downloading" must not undo "Pull complete".
+        _layers[id] = Math.Max(fraction, _layers.GetValueOrDefault(id));
+        var percent = (int)Math.Floor(_layers.Values.Average() * Max);
+        if (percent <= Percent) return false;
+        Percent = percent;
+        return true;
+    }
+
+    /// <summary>The pull finished: every layer is in place.</summary>
+    public void Complete() => Percent = Max;
+
+    // null: not a layer message ("Pulling from <repo>" carries the tag as its id; "Digest:", "Status:" none).
+    private static double? LayerFraction(PullMessage m)
+    {
+        var status = m.Status ?? "";
+        return status switch
+        {
+            "Pulling fs layer" or "Waiting" => 0,
+            "Downloading" => DownloadShare * Ratio(m),
+            "Verifying Checksum" or "Download complete" => DownloadShare,
+            "Extracting" => DownloadShare + (1 - DownloadShare) * Ratio(m),
+            "Pull complete" => 1,
+            _ when status.StartsWith("Retrying", StringComparison.Ordinal) => 0,
+            _ => null,
+        };
+    }
+
+    private static double Ratio(PullMessage m) =>
+        m.ProgressDetail is { Current: { } current, Total: { } total } && total > 0
+            ? Math.Clamp((double)current / total, 0, 1)
+            : 0;
+}

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using ExApps.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Deployer.Docker;
+
+/// <summary>One <see cref="DockerEngine"/> (connection pool, negotiated API version) per engine address and
+/// credentials, for the life of the process. A changed password yields a new client.</summary>
+public sealed class DockerEngines(IOptions<DeployerOptions> options) : IDockerEngines, IDisposable
+{
+    private readonly ConcurrentDictionary<DockerEndpoint, Lazy<DockerEngine>> _engines = new();
+
+    public IDockerEngine Get(DaemonTarget daemon)
+    {
+        var endpoint = DockerEndpoint.From(daemon);
+        // Lazy: GetOrAdd may run the factory twice under a race; only one client may ever be built.
+        return _engines.GetOrAdd(endpoint, e => new Lazy<DockerEngine>(() =>
+            new DockerEngine(e, options.Value.MaxApiVersion, options.Value.RequestTimeout))).Value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var engine in _engines.Values.Where(l => l.IsValueCreated))
+            engine.Value.Dispose();
+        _engines.Clear();
+    }
+}

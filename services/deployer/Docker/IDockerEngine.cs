@@ -1,0 +1,52 @@
+namespace ExApps.Deployer.Docker;
+
+/// <summary>The Engine API calls the deployer makes against one Docker engine. Every failure is a
+/// <see cref="DockerEngineException"/>; "not found" answers that callers expect are return values instead.</summary>
+public interface IDockerEngine
+{
+    DockerEndpoint Endpoint { get; }
+
+    /// <summary><c>GET /_ping</c> with a short timeout (spec §1: check connection).</summary>
+    Task PingAsync(CancellationToken ct = default);
+
+    Task<DockerVersion> GetVersionAsync(CancellationToken ct = default);
+
+    /// <summary>The negotiated API version used in every versioned path; negotiated once per engine.</summary>
+    Task<string> GetApiVersionAsync(CancellationToken ct = default);
+
+    /// <summary>Pulls <paramref name="fromImage"/>:<paramref name="tag"/>, handing every streamed message to
+    /// <paramref name="onMessage"/> as it arrives.</summary>
+    Task PullImageAsync(string fromImage, string tag, Func<PullMessage, ValueTask> onMessage, CancellationToken ct = default);
+
+    /// <returns>null when the engine has no such image.</returns>
+    Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken ct = default);
+
+    /// <summary>Creates the named volume; an existing volume is kept as it is.</summary>
+    Task CreateVolumeAsync(string name, CancellationToken ct = default);
+
+    /// <returns>false when there was no such volume.</returns>
+    Task<bool> RemoveVolumeAsync(string name, CancellationToken ct = default);
+
+    /// <returns>The new container's id.</returns>
+    Task<string> CreateContainerAsync(string name, ContainerCreateBody body, CancellationToken ct = default);
+
+    Task StartContainerAsync(string name, CancellationToken ct = default);
+
+    /// <returns>null when there is no such container.</returns>
+    Task<ContainerInfo?> InspectContainerAsync(string name, CancellationToken ct = default);
+
+    /// <returns>false when there is no such container.</returns>
+    Task<bool> StopContainerAsync(string name, TimeSpan? wait = null, CancellationToken ct = default);
+
+    /// <returns>false when there was no such container.</returns>
+    Task<bool> RemoveContainerAsync(string name, bool force, CancellationToken ct = default);
+
+    /// <summary>The last <paramref name="tail"/> lines of stdout and stderr, interleaved, frame headers removed.</summary>
+    Task<string> GetLogsAsync(string name, int tail, CancellationToken ct = default);
+}
+
+/// <summary>Hands out one client per engine (connection pools are per engine, not per call).</summary>
+public interface IDockerEngines
+{
+    IDockerEngine Get(ExApps.Contracts.DaemonTarget daemon);
+}

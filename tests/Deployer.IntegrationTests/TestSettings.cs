@@ -1,0 +1,16 @@
+namespace ExApps.Deployer.IntegrationTests;
+
+internal static class TestSettings
+{
+    public static string DockerSocket { get; } =
+        Environment.GetEnvironmentVariable("EXAPPS_DOCKER_SOCKET") is { Length: > 0 } s ? s : "/var/run/docker.sock";
+
+    public static string Registry { get; } =
+        Environment.GetEnvironmentVariable("EXAPPS_REGISTRY") is { Length: > 0 } r ? r : "localhost:5000";
+
+    /// <summary>The repository of the test images in <see cref="Registry"/>.</summary>
+    public const string Repository = "exapps-test/sleeper";
+
+    /// <summary>A fresh app id per test, so tests never share containers or volumes.</summary>
+    public static string NewAppId() => $"dpl_{Guid.NewGuid():N}"[..16];
+}
