@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using ExApps.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Lifecycle.ExAppHttp;
+
+/// <summary><see cref="IExAppClient"/> over the factory's HttpClient. Each call has its own time limit from
+/// <see cref="LifecycleOptions"/>, so the client's own Timeout is infinite.</summary>
+internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<LifecycleOptions> options, TimeProvider clock)
+    : IExAppClient
+{
+    public const string HttpClientName = "ExApp";
+
+    private readonly LifecycleOptions _options = options.Value;
+
+    public Task<CallResult> HeartbeatAsync(string exAppUrl, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Combine(exAppUrl, "heartbeat"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return SendAsync(request, _options.HeartbeatRequestTimeout, ct, async response =>
+        {
+            if (response.StatusCode != HttpStatusCode.OK)
+                return CallResult.Failure($"heartbeat answered {Describe(response)}");
+            using var json = await TryParseAsync(response, ct);
+            return json?.RootElement is { ValueKind: JsonValueKind.Object } root
+                   && root.TryGetProperty("status", out var status)
+                   && status.ValueKind == JsonValueKind.String && status.GetString() == "ok"
+                ? CallResult.Success
+                : CallResult.Failure("heartbeat answer is not {\"status\":\"ok\"}");
+        }, error => CallResult.Failure($"heartbeat failed: {error}"));
+    }
+
+    public Task<InitCallResult> InitAsync(ExAppTarget app, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Combine(app.ExAppUrl, "init"));
+        AddAppApiHeaders(request, app);
+        return SendAsync(request, _options.InitRequestTimeout, ct, response => Task.FromResult(
+            response.StatusCode switch
+            {
+                HttpStatusCode.NotFound or HttpStatusCode.NotImplemented => new InitCallResult(InitOutcome.NoInitStep, ""),
+                _ when response.IsSuccessStatusCode => new InitCallResult(InitOutcome.Started, ""),
+                _ => new InitCallResult(InitOutcome.Failed,
+                    $"ExApp {app.AppId} init request failed: it answered {Describe(response)}"),
+            }),
+            error => new InitCallResult(InitOutcome.Failed, $"ExApp {app.AppId} init request failed: {error}"));
+    }
+
+    public Task<CallResult> EnableAsync(ExAppTarget app, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, Combine(app.ExAppUrl, "enabled?enabled=1"));
+        AddAppApiHeaders(request, app);
+        return SendAsync(request, _options.EnableTimeout, ct, async response =>
+        {
+            using var json = await TryParseAsync(response, ct);
+            var error = json?.RootElement is { ValueKind: JsonValueKind.Object } root
+                        && root.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString()
+                : null;
+            if (!string.IsNullOrEmpty(error))
+                return CallResult.Failure($"Failed to enable ExApp {app.AppId}: {error}");
+            // AppAPI only looks at "error"; a failing status without one is still a failure here.
+            return response.IsSuccessStatusCode
+                ? CallResult.Success
+                : CallResult.Failure($"Failed to enable ExApp {app.AppId}: it answered {Describe(response)}");
+        }, error => CallResult.Failure($"Failed to enable ExApp {app.AppId}: {error}"));
+    }
+
+    /// <summary>The §4.2 headers: the same four an ExApp sends us, with an empty user id.</summary>
+    private static void AddAppApiHeaders(HttpRequestMessage request, ExAppTarget app)
+    {
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + app.Secret.Value));
+        request.Headers.TryAddWithoutValidation("AA-VERSION", AppApiProtocol.Version);
+        request.Headers.TryAddWithoutValidation("EX-APP-ID", app.AppId);
+        request.Headers.TryAddWithoutValidation("EX-APP-VERSION", app.Version);
+        request.Headers.TryAddWithoutValidation("AUTHORIZATION-APP-API", auth);
+        request.Headers.TryAddWithoutValidation("AA-REQUEST-ID", Guid.NewGuid().ToString());
+    }
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct,
+        Func<HttpResponseMessage, Task<T>> read, Func<string, T> failed)
+    {
+        using (request)
+        {
+            using var timer = new CancellationTokenSource(timeout, clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+            try
+            {
+                var http = httpClients.CreateClient(HttpClientName);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead,
+                    linked.Token);
+                return await read(response);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return failed($"no answer within {timeout.TotalSeconds:0.###} s");
+            }
+            catch (HttpRequestException e)
+            {
+                return failed(e.Message);
+            }
+        }
+    }
+
+    private static async Task<JsonDocument?> TryParseAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(ct);
+            return await JsonDocument.ParseAsync(body, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(HttpResponseMessage response) =>
+        $"HTTP {(int)response.StatusCode} ({response.ReasonPhrase ?? response.StatusCode.ToString()})";
+
+    private static Uri Combine(string baseUrl, string relative) => new($"{baseUrl.TrimEnd('/')}/{relative}");
+}
