@@ -66,18 +66,21 @@ public sealed class ManualInstallTests(PlatformFixture platform)
     }
 
     [Theory]
-    [InlineData("v1")]
-    [InlineData("v2")]
-    public async Task Status_report_with_a_wrong_secret_gets_401_and_ocs_997(string ocsVersion)
+    [InlineData("v1", false)]
+    [InlineData("v2", false)]
+    [InlineData("v1", true)]
+    [InlineData("v2", true)]
+    public async Task Status_report_with_a_wrong_secret_gets_401_and_ocs_997(string ocsVersion, bool deprecatedRoute)
     {
         await EnsureManualDaemonAsync();
-        var appId = platform.AppPrefix + "auth" + ocsVersion;
+        var appId = platform.AppPrefix + "auth" + ocsVersion + (deprecatedRoute ? "d" : "");
         var json = JsonSerializer.Serialize(new { id = appId, name = "Auth", version = "1.0.0", secret = Secret, port = FreePort() });
         var reg = await platform.Cli("app:register", appId, ManualDaemon, "--json-info", json);
         Assert.True(reg.ExitCode == 0, reg.ToString());
         try
         {
-            var url = $"{platform.GatewayUrl}/ocs/{ocsVersion}.php/apps/app_api/ex-app/status?format=json";
+            var url = $"{platform.GatewayUrl}/ocs/{ocsVersion}.php/apps/app_api/"
+                + (deprecatedRoute ? $"apps/status/{appId}" : "ex-app/status") + "?format=json";
             var wrong = await PutStatus(url, appId, "not-the-secret", "{\"progress\":10}");
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
             Assert.Equal(997, wrong.Body.GetProperty("ocs").GetProperty("meta").GetProperty("statuscode").GetInt32());
