@@ -1,0 +1,3 @@
+namespace ExApps.Contracts;
+
+public sealed record ContainerLogs(string AppId, string Text);

@@ -1,0 +1,3 @@
+namespace ExApps.Contracts;
+
+public sealed record ContainerStopped(string AppId, bool WasRunning);
