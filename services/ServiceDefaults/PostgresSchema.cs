@@ -47,9 +47,13 @@ public static class PostgresSchema
         await Exec(conn, $"SELECT pg_advisory_xact_lock(hashtext('migrate:{schema}'))", ct);
         await Exec(conn, $"CREATE SCHEMA IF NOT EXISTS {schema}", ct);
         await Exec(conn, $"CREATE TABLE IF NOT EXISTS {schema}.schema_version (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", ct);
-        await using var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {schema}.schema_version", conn);
-        var current = (int)(await read.ExecuteScalarAsync(ct))!;
-        foreach (var m in migrations.Where(m => m.Version > current).OrderBy(m => m.Version))
+        // Applied versions as a set, not a high-water mark: a migration added later with a lower number (work
+        // merged from two branches) is still applied.
+        var applied = new HashSet<int>();
+        await using (var read = new NpgsqlCommand($"SELECT version FROM {schema}.schema_version", conn))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
+        foreach (var m in migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
         {
             logger.LogInformation("Applying {Schema} migration {Version}", schema, m.Version);
             await Exec(conn, m.Sql, ct);

@@ -58,15 +58,42 @@ public class PlatformFixture : IAsyncLifetime
         for (var i = 0; i < 4; i++) await WaitHealthyAsync(_services[i], BasePort + new[] { 1, 3, 2, 0 }[i]);
     }
 
+    private Dictionary<string, string> _common = [];
+
+    /// <summary>Starts one more service process with this platform's settings (e.g. a second deployer) and waits
+    /// until it is healthy; it is stopped with the fixture.</summary>
+    public async Task<ServiceProcess> StartExtraAsync(string name, string folder, string assembly, int port,
+        Dictionary<string, string>? extra = null)
+    {
+        Start(name, folder, assembly, port, _common, extra ?? []);
+        await WaitHealthyAsync(_services[^1], port);
+        return _services[^1];
+    }
+
+    /// <summary>Starts a service again after <see cref="ServiceProcess.KillAsync"/> (same name, settings, port).</summary>
+    public async Task<ServiceProcess> RestartAsync(string name)
+    {
+        var old = Service(name);
+        await old.DisposeAsync();
+        _services.Remove(old);
+        var (folder, assembly, port, extra) = _started[name];
+        Start(name, folder, assembly, port, _common, extra);
+        await WaitHealthyAsync(_services[^1], port);
+        return _services[^1];
+    }
+
+    private readonly Dictionary<string, (string, string, int, Dictionary<string, string>)> _started = [];
+
     private void Start(string name, string folder, string assembly, int port, Dictionary<string, string> common,
         Dictionary<string, string> extra)
     {
+        _common = common;
+        _started[name] = (folder, assembly, port, extra);
         var env = new Dictionary<string, string>(common) { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" };
         foreach (var (k, v) in extra) env[k] = v;
         _services.Add(ServiceProcess.Start(name, RepoPaths.ServiceDll(folder, assembly), env, _logDir));
     }
 
-    /// <summary>Restarts one service (same settings), e.g. after killing it mid-install.</summary>
     public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
 
     private async Task WaitHealthyAsync(ServiceProcess service, int port)
