@@ -10,11 +10,63 @@ public sealed class GatewayOptions
     /// <summary>The registry service (admin API and ExApp records).</summary>
     [Required, Url] public string RegistryUrl { get; set; } = "http://127.0.0.1:8081";
 
+    /// <summary>The Nextcloud server behind this gateway: core routes (<c>/ocs/...</c>, <c>/remote.php/...</c>,
+    /// <c>/index.php/...</c>) are forwarded to it and users of the proxy route are resolved against it. Empty: no
+    /// Nextcloud (core routes answer 404, every proxy caller is anonymous).</summary>
+    public string NextcloudUrl { get; set; } = "";
+
+    /// <summary>Nextcloud's public URL (its <c>overwrite.cli.url</c>), used by <c>nextcloud_url/absolute</c>;
+    /// defaults to <see cref="NextcloudUrl"/>.</summary>
+    public string NextcloudPublicUrl { get; set; } = "";
+
+    /// <summary>Members of this Nextcloud group are admins (proxy ADMIN routes, admin OCS routes).</summary>
+    [Required] public string NextcloudAdminGroup { get; set; } = "admin";
+
+    /// <summary>Whether admin OCS routes accept Nextcloud admin credentials besides the admin token.</summary>
+    public bool AcceptNextcloudAdmins { get; set; } = true;
+
     /// <summary>The Nextcloud version reported by <c>cloud/capabilities</c>.</summary>
     [Required] public string NextcloudVersion { get; set; } = "32.0.0";
 
     /// <summary>The log level (0 debug .. 4 fatal) ExApps read from the app_api capability.</summary>
     [Range(0, 4)] public int ExAppLogLevel { get; set; } = 1;
+
+    /// <summary>How long ExApp records (secret, enabled, routes) are cached; events clear them sooner.</summary>
+    public TimeSpan AppCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a resolved Nextcloud user (or "not logged in") is cached per credentials.</summary>
+    public TimeSpan UserCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    public ThrottleOptions Throttle { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
+
+    public string PublicUrl => (NextcloudPublicUrl.Length > 0 ? NextcloudPublicUrl : NextcloudUrl).TrimEnd('/');
+}
+
+/// <summary>Brute-force protection per client IP (Nextcloud's throttler): each failure doubles the delay before
+/// the next request from that address is answered; past <see cref="MaxFailures"/> it gets 429 at once. A success
+/// clears the address.</summary>
+public sealed class ThrottleOptions
+{
+    [Range(1, 1000)] public int MaxFailures { get; set; } = 10;
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(25);
+    /// <summary>Failures older than this are forgotten.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(30);
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>Largest request body the proxy and core routes accept (uploads to ExApps).</summary>
+    [Range(1024, long.MaxValue)] public long MaxRequestBodyBytes { get; set; } = 512L * 1024 * 1024;
+    /// <summary>Largest body of an OCS request the gateway itself answers.</summary>
+    [Range(1024, 64L * 1024 * 1024)] public long MaxOcsBodyBytes { get; set; } = 2 * 1024 * 1024;
+    [Range(1024, 1024 * 1024)] public int MaxRequestHeadersTotalBytes { get; set; } = 32 * 1024;
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an OCS route the gateway answers may take.</summary>
+    public TimeSpan OcsTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Idle time after which a proxied request (ExApp or Nextcloud) is aborted; WebSockets included.</summary>
+    public TimeSpan ProxyActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>Section <c>Admin</c>: the admin token (also forwarded to the registry).</summary>

@@ -1,6 +1,7 @@
 using ExApps.Gateway.Admin;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Ocs;
+using ExApps.Gateway.Proxy;
 using ExApps.Gateway.Registry;
 using ExApps.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -13,26 +14,72 @@ public static class GatewayServiceExtensions
     {
         builder.UseDefaultUrl("http://127.0.0.1:8080");
         var s = builder.Services;
-        s.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.NextcloudUrl.Length == 0 || IsHttpUrl(o.NextcloudUrl), "Gateway:NextcloudUrl must be an absolute http(s) URL or empty.")
+            .Validate(o => o.NextcloudPublicUrl.Length == 0 || IsHttpUrl(o.NextcloudPublicUrl), "Gateway:NextcloudPublicUrl must be an absolute http(s) URL or empty.")
+            .Validate(o => o.AppCacheTtl > TimeSpan.Zero && o.UserCacheTtl > TimeSpan.Zero, "Gateway:AppCacheTtl and UserCacheTtl must be positive.")
+            .Validate(o => o.Throttle.MaxFailures > 0 && o.Throttle.BaseDelay >= TimeSpan.Zero && o.Throttle.MaxDelay >= o.Throttle.BaseDelay
+                && o.Throttle.Window > TimeSpan.Zero, "Gateway:Throttle needs MaxFailures > 0, 0 <= BaseDelay <= MaxDelay and a positive Window.")
+            .Validate(o => o.Limits.MaxRequestBodyBytes >= 1024 && o.Limits.MaxOcsBodyBytes >= 1024 && o.Limits.MaxRequestHeadersTotalBytes >= 1024
+                && o.Limits.OcsTimeout > TimeSpan.Zero && o.Limits.ProxyActivityTimeout > TimeSpan.Zero && o.Limits.RequestHeadersTimeout > TimeSpan.Zero,
+                "Gateway:Limits values must be positive (sizes at least 1024 bytes).")
+            .ValidateOnStart();
         s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.Limits ?? new LimitOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            k.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+        });
+        s.AddRequestTimeouts();
+
         s.AddSingleton(TimeProvider.System);
         s.AddHttpClient<RegistryClient>((sp, c) =>
         {
             c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl.TrimEnd('/') + "/");
-            c.Timeout = TimeSpan.FromSeconds(10);
+            c.Timeout = TimeSpan.FromSeconds(30);
         });
+        s.AddHttpClient(NextcloudUsers.HttpClientName, (sp, c) =>
+        {
+            var url = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.NextcloudUrl;
+            if (url.Length > 0) c.BaseAddress = new Uri(url.TrimEnd('/') + "/");
+            c.Timeout = TimeSpan.FromSeconds(10);
+        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+        s.AddHttpClient(ExAppRequester.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+
+        s.AddSingleton<AppCache>();
+        s.AddSingleton<FailureThrottle>();
+        s.AddSingleton<NextcloudUsers>();
+        s.AddSingleton<ExAppProxyClient>();
         s.AddScoped<AppApiAuthenticator>();
-        s.AddAdminProxy();
-        builder.AddServiceBus();
+        s.AddScoped<ExAppRequester>();
+        s.AddScoped<ExAppProxy>();
+        s.AddForwardedRoutes();
+        builder.AddServiceBus(x => x.AddConsumer<AppCacheInvalidator>().Endpoint(e =>
+        {
+            // One auto-deleted queue per gateway process: every replica must hear every event.
+            e.Temporary = true;
+            e.InstanceId = Environment.MachineName + "-" + Environment.ProcessId;
+        }));
         return builder;
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseMiddleware<BadRequestMiddleware>();
         app.UseMiddleware<AdminGate>();
-        app.MapExAppOcsEndpoints();
+        app.UseRouting();
+        app.UseRequestTimeouts();
+        app.MapOcsGroup().MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapAdminOcsEndpoints();
         app.MapCapabilities();
+        ExAppProxy.MapExAppProxy(app);
         app.MapReverseProxy();
         return app;
     }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https";
 }

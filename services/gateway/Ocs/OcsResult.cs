@@ -15,6 +15,7 @@ public sealed class OcsResult(object? data, int status = 200, string? message = 
 
     public static OcsResult Ok(object? data) => new(data);
     public static OcsResult Error(int status, string message) => new(Array.Empty<object>(), status, message);
+    public static OcsResult Error(int status, string message, object data) => new(data, status, message);
 
     public async Task ExecuteAsync(HttpContext http)
     {

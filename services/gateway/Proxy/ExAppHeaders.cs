@@ -1,0 +1,13 @@
+namespace ExApps.Gateway.Proxy;
+
+/// <summary>Header rules of the proxy (spec §6).</summary>
+public static class ExAppHeaders
+{
+    /// <summary>AppAPI's own headers: never taken from the client (the gateway sets them), never returned to it.</summary>
+    public static readonly HashSet<string> AppApi = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "aa-version", "ex-app-id", "ex-app-version", "authorization-app-api", "aa-request-id",
+    };
+
+    public const string OriginIp = "x-origin-ip";
+}

@@ -1,0 +1,75 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ExApps.Contracts;
+using ExApps.Gateway.Auth;
+using ExApps.Gateway.Registry;
+
+namespace ExApps.Gateway.Proxy;
+
+/// <summary>The answer of an ExApp to <c>ex-app/request</c>, in AppAPI's shape; <see cref="Error"/> when the
+/// call could not be made.</summary>
+public sealed record ExAppCallResult(int StatusCode, Dictionary<string, string[]> Headers, string Body, string? Error = null,
+    bool NotFound = false);
+
+/// <summary>AppAPI's requestToExApp: calls a route of an ExApp with the §4.2 headers on behalf of a user (or the
+/// system), parameters in the query for GET and as a JSON body otherwise.</summary>
+public sealed class ExAppRequester(AppCache apps, IHttpClientFactory clients)
+{
+    public const string HttpClientName = "exapp";
+    private const long MaxBodyChars = 16 * 1024 * 1024;
+
+    public async Task<ExAppCallResult> SendAsync(string appId, string route, string userId, string method, JsonNode? parameters,
+        CancellationToken ct)
+    {
+        var app = AppIds.IsValid(appId) ? await apps.RoutesAsync(appId, ct) : null;
+        if (app is null) return Failed($"ExApp `{AppIds.ForLog(appId)}` not found", notFound: true);
+        if (route.Contains("://") || PathGuard.HasTraversal(route))
+            return Failed("The route must be a path of the ExApp without `..` segments.");
+
+        var url = app.ExappUrl.TrimEnd('/') + "/" + route.TrimStart('/');
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (method is "GET" or "HEAD")
+        {
+            if (parameters is JsonObject query && query.Count > 0)
+                request.RequestUri = new Uri(url + (url.Contains('?') ? "&" : "?") + QueryString(query));
+        }
+        else
+        {
+            request.Content = new StringContent((parameters ?? new JsonArray()).ToJsonString(), Encoding.UTF8, "application/json");
+        }
+        AddAppApiHeaders(request.Headers, app, userId);
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .Where(h => !ExAppHeaders.AppApi.Contains(h.Key))
+                .ToDictionary(h => h.Key, h => h.Value.ToArray());
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (body.Length > MaxBodyChars) return Failed("The ExApp's answer is too large to return here.");
+            return new ExAppCallResult((int)response.StatusCode, headers, body);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return Failed($"Request to ExApp `{appId}` failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Spec §4.2; the stored version exactly, as ExApps compare it.</summary>
+    public static void AddAppApiHeaders(HttpRequestHeaders headers, AppRoutes app, string userId)
+    {
+        headers.TryAddWithoutValidation("AA-VERSION", AppApiProtocol.Version);
+        headers.TryAddWithoutValidation("EX-APP-ID", app.Appid);
+        headers.TryAddWithoutValidation("EX-APP-VERSION", app.Version);
+        headers.TryAddWithoutValidation("AUTHORIZATION-APP-API", Base64Credentials.Encode(userId, app.Secret));
+        headers.TryAddWithoutValidation("AA-REQUEST-ID", Guid.NewGuid().ToString("N"));
+    }
+
+    private static string QueryString(JsonObject query) => string.Join("&", query.SelectMany(kv => kv.Value is JsonArray arr
+        ? arr.Select(v => $"{Uri.EscapeDataString(kv.Key)}[]={Uri.EscapeDataString(Scalar(v))}")
+        : [$"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(Scalar(kv.Value))}"]));
+
+    private static string Scalar(JsonNode? v) => v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString() ?? "";
+
+    private static ExAppCallResult Failed(string error, bool notFound = false) => new(0, [], "", error, notFound);
+}
