@@ -36,6 +36,8 @@ public static class LifecycleExtensions
         services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
         services.AddHostedService<SchemaMigrationService>();
         services.AddSingleton<OperationStore>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<OutboxSignal>();
 
         // Per-call time limits come from the options; the factory's handler rotation follows ExApp DNS changes
         // (containers get new addresses when they are recreated). No request logging: heartbeats poll often.
@@ -46,8 +48,12 @@ public static class LifecycleExtensions
         services.AddSingleton<HeartbeatSignal>();
         services.AddSingleton<InitStep>();
         services.AddSingleton<EnableStep>();
+        services.AddSingleton<ContainerControl>();
+        services.AddSingleton<ContainerStartStep>();
+        services.AddSingleton<DisableStep>();
         services.AddHostedService<HeartbeatWorker>();
         services.AddHostedService<TimeoutWorker>();
+        services.AddHostedService<OutboxPublisher>();
         return services;
     }
 
@@ -58,6 +64,9 @@ public static class LifecycleExtensions
         bus.AddConsumer<ContainerStartedConsumer>().Endpoint(e => e.Name = "lifecycle-container-started");
         bus.AddConsumer<InitProgressConsumer>().Endpoint(e => e.Name = "lifecycle-init-progress");
         bus.AddConsumer<AppUnregisteredConsumer>().Endpoint(e => e.Name = "lifecycle-app-unregistered");
+        bus.AddConsumer<EnableAppConsumer>().Endpoint(e => e.Name = "lifecycle-enable-app");
+        bus.AddConsumer<DisableAppConsumer>().Endpoint(e => e.Name = "lifecycle-disable-app");
+        bus.AddConsumer<AppVersionReportedConsumer>().Endpoint(e => e.Name = "lifecycle-app-version-reported");
         return bus;
     }
 }

@@ -26,7 +26,18 @@ public sealed class LifecycleOptions
     /// <summary>Limit of <c>PUT /enabled?enabled=1</c>.</summary>
     public TimeSpan EnableTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often the database is scanned for expired inits and abandoned enables.</summary>
+    /// <summary>Limit of an enable's container start (StartContainer to the deployer, which waits up to 90 s for
+    /// running and 15 min for healthy).</summary>
+    public TimeSpan ContainerStartTimeout { get; set; } = TimeSpan.FromMinutes(17);
+
+    /// <summary>Limit of a disable's container stop (StopContainer to the deployer).</summary>
+    public TimeSpan ContainerStopTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the outbox is checked for events a stopped process left unpublished (events of this
+    /// process go out at once).</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the database is scanned for expired inits and abandoned enables and init calls.</summary>
     public TimeSpan TimeoutScanInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Apps driven at once by one process (heartbeat, init call and enable of each run in parallel).</summary>
@@ -46,6 +57,9 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
         Positive(failures, nameof(o.InitRequestTimeout), o.InitRequestTimeout);
         Positive(failures, nameof(o.EnableTimeout), o.EnableTimeout);
         Positive(failures, nameof(o.TimeoutScanInterval), o.TimeoutScanInterval);
+        Positive(failures, nameof(o.ContainerStartTimeout), o.ContainerStartTimeout);
+        Positive(failures, nameof(o.ContainerStopTimeout), o.ContainerStopTimeout);
+        Positive(failures, nameof(o.OutboxPollInterval), o.OutboxPollInterval);
         if (o.MaxConcurrentApps < 1)
             failures.Add($"{LifecycleOptions.Section}:{nameof(o.MaxConcurrentApps)} must be at least 1.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -56,9 +56,10 @@ public sealed class DuplicateAndOutOfOrderTests : LifecycleTest
         var row = await TestDatabase.FindAsync(appId);
         Assert.Equal((update.OperationId, "update", "2.0.0"), (row!.OperationId, row.Kind, row.Version));
         Assert.Equal("2.0.0", exApp.Received("PUT", "/enabled").Single().Headers["ex-app-version"]);
+        // the replaced install counted its failed tries while it ran, and announced nothing after that
         Assert.DoesNotContain(host.PublishedFor(appId),
             m => m.GetType().GetProperty("OperationId")?.GetValue(m) is Guid op && op == first.OperationId
-                 && m is not ContainerStarted);
+                 && m is not ContainerStarted and not HeartbeatProgress);
     }
 
     [Fact]
@@ -125,5 +126,28 @@ public sealed class DuplicateAndOutOfOrderTests : LifecycleTest
         await host.Consumed<InitProgress>(p => p.AppId == appId);
         Assert.Null(await TestDatabase.FindAsync(appId));
         Assert.DoesNotContain(host.PublishedFor(appId), m => m is Enabled);
+    }
+
+    [Fact]
+    public async Task Late_ContainerStarted_of_a_replaced_operation_does_not_bring_it_back()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        exApp.InitStatus = 404;
+        await using var host = await LifecycleTestHost.StartAsync();
+        var (appId, secret) = (NewAppId(), NewSecret());
+        var install = LifecycleTestHost.ContainerStarted(appId, exApp, secret);
+        await host.Publish(install);
+        await host.Published<Enabled>(appId);
+        var disable = LifecycleTestHost.DisableApp(appId, exApp, secret, daemon: null);
+        await host.Publish(disable);
+        await host.Published<Disabled>(appId);
+
+        await host.Publish(install);
+        await host.Consumed<ContainerStarted>(m => m.AppId == appId, count: 2);
+
+        var row = await TestDatabase.FindAsync(appId);
+        Assert.Equal((disable.OperationId, OperationState.Disabled), (row!.OperationId, row.State));
+        Assert.Single(host.PublishedFor(appId).OfType<HeartbeatOk>());
+        Assert.Single(exApp.Received("POST", "/init"));
     }
 }

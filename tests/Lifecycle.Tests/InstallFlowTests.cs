@@ -36,6 +36,8 @@ public sealed class InstallFlowTests : LifecycleTest
         Assert.Equal(OperationState.Enabled, (await TestDatabase.FindAsync(appId))!.State);
         var ownEvents = host.PublishedFor(appId).Where(m => m is not ContainerStarted and not InitProgress).ToList();
         Assert.Collection(ownEvents,
+            m => Assert.Equal(new HeartbeatProgress(started.OperationId, appId, 1), m),
+            m => Assert.Equal(new HeartbeatProgress(started.OperationId, appId, 2), m),
             m => Assert.Equal(new HeartbeatOk(started.OperationId, appId, 2), m),
             m => Assert.IsType<InitStarted>(m),
             m => Assert.IsType<Enabled>(m));

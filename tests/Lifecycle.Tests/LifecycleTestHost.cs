@@ -30,7 +30,12 @@ public sealed class LifecycleTestHost : IAsyncDisposable
 
     /// <summary>Starts a host; <paramref name="settings"/> are configuration keys such as
     /// <c>Lifecycle:InitTimeout</c>.</summary>
-    public static async Task<LifecycleTestHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<LifecycleTestHost> StartAsync(params (string Key, string Value)[] settings) =>
+        StartAsync(new StandInDeployer(), settings);
+
+    /// <summary>Starts a host whose StartContainer/StopContainer requests <paramref name="deployer"/> answers.</summary>
+    public static async Task<LifecycleTestHost> StartAsync(StandInDeployer deployer,
+        params (string Key, string Value)[] settings)
     {
         // MassTransit keeps its log context in an AsyncLocal; one left by an earlier host of the same test points
         // at that host's disposed logger factory.
@@ -45,7 +50,13 @@ public sealed class LifecycleTestHost : IAsyncDisposable
         builder.Logging.AddProvider(logs);
 
         builder.Services.AddLifecycleServices(builder.Configuration);
-        builder.Services.AddMassTransitTestHarness(bus => bus.AddLifecycleConsumers());
+        builder.Services.AddSingleton(deployer);
+        builder.Services.AddMassTransitTestHarness(bus =>
+        {
+            bus.AddLifecycleConsumers();
+            bus.AddConsumer<StandInDeployer.StartConsumer>();
+            bus.AddConsumer<StandInDeployer.StopConsumer>();
+        });
 
         var host = builder.Build();
         try
@@ -92,6 +103,14 @@ public sealed class LifecycleTestHost : IAsyncDisposable
         await _host.StopAsync();
         _host.Dispose();
     }
+
+    public static EnableApp EnableApp(string appId, StandInExApp exApp, string secret, DaemonTarget? daemon,
+        string version = "1.0.0") =>
+        new(Guid.NewGuid(), new ExAppEndpoint(appId, version, exApp.Url, new Secret(secret)), daemon);
+
+    public static DisableApp DisableApp(string appId, StandInExApp exApp, string secret, DaemonTarget? daemon,
+        bool stopContainer = true, string version = "1.0.0") =>
+        new(Guid.NewGuid(), new ExAppEndpoint(appId, version, exApp.Url, new Secret(secret)), daemon, stopContainer);
 
     public static ContainerStarted ContainerStarted(string appId, StandInExApp exApp, string secret,
         string version = "1.0.0", Guid? operationId = null) =>

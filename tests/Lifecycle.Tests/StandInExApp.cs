@@ -29,8 +29,14 @@ public sealed class StandInExApp : IAsyncDisposable
     /// <summary>Status code of <c>POST /init</c>.</summary>
     public int InitStatus { get; set; } = StatusCodes.Status200OK;
 
-    /// <summary>The <c>error</c> of the <c>PUT /enabled</c> answer.</summary>
+    /// <summary>The <c>error</c> of the <c>PUT /enabled?enabled=1</c> answer.</summary>
     public string EnableError { get; set; } = "";
+
+    /// <summary>The <c>error</c> of the <c>PUT /enabled?enabled=0</c> answer.</summary>
+    public string DisableError { get; set; } = "";
+
+    /// <summary><c>POST /init</c> answers once this task completes (to hold an init call open).</summary>
+    public Task InitAnswersAfter { get; set; } = Task.CompletedTask;
 
     /// <summary><c>PUT /enabled</c> answers once this task completes (to hold an enable open mid-call).</summary>
     public Task EnableAnswersAfter { get; set; } = Task.CompletedTask;
@@ -73,11 +79,13 @@ public sealed class StandInExApp : IAsyncDisposable
                     response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 break;
             case ("POST", "/init"):
+                await InitAnswersAfter;
                 response.StatusCode = InitStatus;
                 break;
             case ("PUT", "/enabled"):
                 await EnableAnswersAfter;
-                await response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = EnableError });
+                var error = request.Query["enabled"] == "0" ? DisableError : EnableError;
+                await response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = error });
                 break;
             default:
                 response.StatusCode = StatusCodes.Status404NotFound;

@@ -15,17 +15,20 @@ public static class TestDatabase
 
     private static readonly NpgsqlDataSource DataSource = NpgsqlDataSource.Create(ConnectionString);
 
-    public static OperationStore Store { get; } = new(DataSource, TimeProvider.System);
+    public static OperationStore Store { get; } = new(DataSource, new Workers.OutboxSignal(), TimeProvider.System);
 
-    /// <summary>Migrates the schema and forgets every app, so a test starts from an empty table.</summary>
+    /// <summary>Migrates the schema and forgets every app, seen operation and unpublished event, so a test starts
+    /// from empty tables.</summary>
     public static async Task ResetAsync()
     {
         await PostgresSchema.EnsureDatabaseAsync(ConnectionString);
         await PostgresSchema.MigrateAsync(DataSource, LifecycleMigrations.Schema, LifecycleMigrations.All,
             NullLogger.Instance);
-        await using var cmd = DataSource.CreateCommand("DELETE FROM lifecycle.operations");
+        await using var cmd = DataSource.CreateCommand(
+            "DELETE FROM lifecycle.operations; DELETE FROM lifecycle.outbox; DELETE FROM lifecycle.seen_operations");
         await cmd.ExecuteNonQueryAsync();
     }
 
     public static Task<AppOperation?> FindAsync(string appId) => Store.FindAsync(appId, CancellationToken.None);
 }
+

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Lifecycle.Consumers;
 
-/// <summary>The ExApp runs: start its heartbeat (spec §5.1). A new operation replaces the app's previous one; the
-/// same operation again is a redelivery and is ignored, so the flow never restarts by accident.</summary>
+/// <summary>The ExApp runs after an install or update deploy: start its heartbeat (spec §5.1). A new deploy
+/// replaces whatever the app was doing (the deployer has replaced its container); an operation id seen before (a
+/// redelivery, or a late message of an operation already replaced) is ignored, so the flow never restarts or comes
+/// back by accident.</summary>
 public sealed class ContainerStartedConsumer(
     OperationStore store,
     HeartbeatSignal heartbeats,
@@ -18,10 +20,13 @@ public sealed class ContainerStartedConsumer(
     public async Task Consume(ConsumeContext<ContainerStarted> context)
     {
         var started = context.Message;
-        var deadline = clock.GetUtcNow() + options.Value.HeartbeatTimeout;
-        if (!await store.StartHeartbeatAsync(started, deadline, context.CancellationToken))
+        var row = NewOperation.Create(started.OperationId, started.AppId, started.Kind, started.Version,
+            started.ExAppUrl, started.Secret, OperationState.Heartbeat,
+            clock.GetUtcNow() + options.Value.HeartbeatTimeout);
+        var begun = await store.BeginAsync(row, mayReplace: true, _ => [], context.CancellationToken);
+        if (begun.Outcome != BeginOutcome.Started)
         {
-            logger.LogInformation("Duplicate ContainerStarted for ExApp {AppId} operation {OperationId} ignored",
+            logger.LogInformation("Duplicate or late ContainerStarted for ExApp {AppId} operation {OperationId} ignored",
                 started.AppId, started.OperationId);
             return;
         }

@@ -28,17 +28,16 @@ public sealed class InitProgressConsumer(
 
         if (!string.IsNullOrEmpty(report.Error))
         {
-            if (!await store.TransitionAsync(row, OperationState.Initializing, OperationState.Failed, ct, report.Error))
-                return;
-            logger.LogWarning("ExApp {AppId} reported an init error: {Error}", report.AppId, report.Error);
-            await context.Publish(new InitFailed(row.OperationId, row.AppId, report.Error), ct);
+            if (await store.TransitionAsync(row, OperationState.Initializing, OperationState.Failed, report.Error,
+                    [new InitFailed(row.OperationId, row.AppId, report.Error)], ct))
+                logger.LogWarning("ExApp {AppId} reported an init error: {Error}", report.AppId, report.Error);
             return;
         }
 
         if (report.Progress != 100
-            || !await store.TransitionAsync(row, OperationState.Initializing, OperationState.Enabling, ct))
+            || !await store.TransitionAsync(row, OperationState.Initializing, OperationState.Enabling, null, [], ct))
             return;
         logger.LogInformation("ExApp {AppId} finished init; enabling", report.AppId);
-        await enable.RunAsync(row, context, ct);
+        await enable.RunAsync(row, ct);
     }
 }

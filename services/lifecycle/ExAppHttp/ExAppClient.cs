@@ -48,10 +48,11 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
             error => new InitCallResult(InitOutcome.Failed, $"ExApp {app.AppId} init request failed: {error}"));
     }
 
-    public Task<CallResult> EnableAsync(ExAppTarget app, CancellationToken ct)
+    public Task<CallResult> SetEnabledAsync(ExAppTarget app, bool enabled, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, Combine(app.ExAppUrl, "enabled?enabled=1"));
+        var request = new HttpRequestMessage(HttpMethod.Put, Combine(app.ExAppUrl, $"enabled?enabled={(enabled ? 1 : 0)}"));
         AddAppApiHeaders(request, app);
+        var failure = $"Failed to {(enabled ? "enable" : "disable")} ExApp {app.AppId}";
         return SendAsync(request, _options.EnableTimeout, ct, async response =>
         {
             using var json = await TryParseAsync(response, ct);
@@ -60,12 +61,12 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
                 ? e.GetString()
                 : null;
             if (!string.IsNullOrEmpty(error))
-                return CallResult.Failure($"Failed to enable ExApp {app.AppId}: {error}");
+                return CallResult.Failure($"{failure}: {error}");
             // AppAPI only looks at "error"; a failing status without one is still a failure here.
             return response.IsSuccessStatusCode
                 ? CallResult.Success
-                : CallResult.Failure($"Failed to enable ExApp {app.AppId}: it answered {Describe(response)}");
-        }, error => CallResult.Failure($"Failed to enable ExApp {app.AppId}: {error}"));
+                : CallResult.Failure($"{failure}: it answered {Describe(response)}");
+        }, error => CallResult.Failure($"{failure}: {error}"));
     }
 
     /// <summary>The §4.2 headers: the same four an ExApp sends us, with an empty user id.</summary>

@@ -2,7 +2,7 @@ using ExApps.Contracts;
 
 namespace ExApps.Lifecycle.ExAppHttp;
 
-/// <summary>The three calls the lifecycle makes to an ExApp (spec §5). Failures come back as results with a
+/// <summary>The calls the lifecycle makes to an ExApp (spec §5). Failures come back as results with a
 /// readable reason (never containing the secret); only the caller's cancellation throws.</summary>
 public interface IExAppClient
 {
@@ -12,8 +12,9 @@ public interface IExAppClient
     /// <summary><c>POST /init</c> with the §4.2 headers and no body.</summary>
     Task<InitCallResult> InitAsync(ExAppTarget app, CancellationToken ct);
 
-    /// <summary><c>PUT /enabled?enabled=1</c>: ok when the JSON answer's <c>error</c> is empty or missing.</summary>
-    Task<CallResult> EnableAsync(ExAppTarget app, CancellationToken ct);
+    /// <summary><c>PUT /enabled?enabled=1|0</c> (the same limit both ways): ok when the JSON answer's <c>error</c>
+    /// is empty or missing.</summary>
+    Task<CallResult> SetEnabledAsync(ExAppTarget app, bool enabled, CancellationToken ct);
 }
 
 /// <summary>What a call to an ExApp needs: where it is and how to authenticate to it.</summary>

@@ -1,41 +1,17 @@
 using ExApps.Contracts;
+using ExApps.Lifecycle.Workers;
 using Npgsql;
 
 namespace ExApps.Lifecycle.Persistence;
 
 /// <summary>All reads and writes of <c>lifecycle.operations</c>. Every transition is a conditional UPDATE on
 /// (app, operation, expected state) that reports whether it happened: a duplicate or late event, or a second
-/// replica, finds the row already moved on and changes nothing, and only the caller that won publishes.</summary>
-public sealed class OperationStore(NpgsqlDataSource dataSource, TimeProvider clock)
+/// replica, finds the row already moved on and changes nothing. The events a transition announces are written to
+/// the <see cref="Outbox"/> in the same transaction, so they go out if and only if the transition happened.</summary>
+public sealed partial class OperationStore(NpgsqlDataSource dataSource, OutboxSignal outboxSignal, TimeProvider clock)
 {
     private const string Columns = "app_id, operation_id, kind, version, exapp_url, secret, state, failed_tries, " +
-        "heartbeat_deadline, next_attempt_at, init_started_at, init_deadline, last_error, updated_at";
-
-    /// <summary>Starts the heartbeat of a new operation, replacing the app's previous one. False when the row
-    /// already holds this operation (a redelivered ContainerStarted).</summary>
-    public async Task<bool> StartHeartbeatAsync(ContainerStarted started, DateTimeOffset deadline, CancellationToken ct)
-    {
-        const string sql = $"""
-            INSERT INTO lifecycle.operations AS o ({Columns})
-            VALUES (@a, @op, @kind, @version, @url, @secret, 'heartbeat', 0, @deadline, @now, NULL, NULL, '', @now)
-            ON CONFLICT (app_id) DO UPDATE SET
-                operation_id = excluded.operation_id, kind = excluded.kind, version = excluded.version,
-                exapp_url = excluded.exapp_url, secret = excluded.secret, state = 'heartbeat', failed_tries = 0,
-                heartbeat_deadline = excluded.heartbeat_deadline, next_attempt_at = excluded.next_attempt_at,
-                init_started_at = NULL, init_deadline = NULL, last_error = '', updated_at = excluded.updated_at
-            WHERE o.operation_id <> excluded.operation_id
-            """;
-        await using var cmd = dataSource.CreateCommand(sql);
-        cmd.Parameters.AddWithValue("a", started.AppId);
-        cmd.Parameters.AddWithValue("op", started.OperationId);
-        cmd.Parameters.AddWithValue("kind", started.Kind);
-        cmd.Parameters.AddWithValue("version", started.Version);
-        cmd.Parameters.AddWithValue("url", started.ExAppUrl);
-        cmd.Parameters.AddWithValue("secret", started.Secret.Value);
-        cmd.Parameters.AddWithValue("deadline", deadline);
-        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+        "heartbeat_deadline, next_attempt_at, init_started_at, init_deadline, last_error, updated_at, init_called";
 
     /// <summary>Claims up to <paramref name="limit"/> heartbeat rows that are due by pushing their next attempt
     /// to <paramref name="leaseUntil"/>: no other replica tries them meanwhile, and if this process dies the
@@ -67,35 +43,66 @@ public sealed class OperationStore(NpgsqlDataSource dataSource, TimeProvider clo
         return await cmd.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
     }
 
-    /// <summary>Records a failed heartbeat try and when to try again.</summary>
+    /// <summary>Records a failed heartbeat try and when to try again, announcing the count so the status shows it
+    /// while the heartbeat goes on.</summary>
     public Task<bool> RecordHeartbeatRetryAsync(AppOperation row, int failedTries, DateTimeOffset nextAttempt,
         string error, CancellationToken ct) =>
         UpdateAsync(row, OperationState.Heartbeat,
             "failed_tries = @n, next_attempt_at = @next, last_error = @err",
+            [new HeartbeatProgress(row.OperationId, row.AppId, failedTries)],
             ct, ("n", failedTries), ("next", nextAttempt), ("err", error));
 
     /// <summary>Gives a claimed heartbeat back at once (the process is stopping mid-try).</summary>
     public Task<bool> ReleaseHeartbeatAsync(AppOperation row, CancellationToken ct) =>
-        UpdateAsync(row, OperationState.Heartbeat, "next_attempt_at = @now", ct);
+        UpdateAsync(row, OperationState.Heartbeat, "next_attempt_at = @now", [], ct);
 
-    public Task<bool> FailHeartbeatAsync(AppOperation row, int failedTries, string error, CancellationToken ct) =>
+    public Task<bool> FailHeartbeatAsync(AppOperation row, int failedTries, string error,
+        IReadOnlyList<object> messages, CancellationToken ct) =>
         UpdateAsync(row, OperationState.Heartbeat, "state = 'failed', failed_tries = @n, last_error = @err",
-            ct, ("n", failedTries), ("err", error));
+            messages, ct, ("n", failedTries), ("err", error));
 
     /// <summary>heartbeat -> initializing, stamping the init start and deadline.</summary>
     public Task<bool> StartInitAsync(AppOperation row, DateTimeOffset startedAt, DateTimeOffset deadline,
-        CancellationToken ct) =>
+        IReadOnlyList<object> messages, CancellationToken ct) =>
         UpdateAsync(row, OperationState.Heartbeat,
-            "state = 'initializing', init_started_at = @started, init_deadline = @deadline, last_error = ''",
-            ct, ("started", startedAt), ("deadline", deadline));
+            "state = 'initializing', init_started_at = @started, init_deadline = @deadline, init_called = false, " +
+            "last_error = ''",
+            messages, ct, ("started", startedAt), ("deadline", deadline));
+
+    /// <summary>The ExApp answered <c>POST /init</c>: a restart from here on waits for its reports instead of
+    /// calling it again.</summary>
+    public Task<bool> MarkInitCalledAsync(AppOperation row, CancellationToken ct) =>
+        UpdateAsync(row, OperationState.Initializing, "init_called = true", [], ct);
+
+    /// <summary>starting -> heartbeat once the container runs, with the heartbeat's own deadline.</summary>
+    public Task<bool> StartHeartbeatAfterContainerAsync(AppOperation row, DateTimeOffset deadline,
+        CancellationToken ct) =>
+        UpdateAsync(row, OperationState.Starting,
+            "state = 'heartbeat', failed_tries = 0, heartbeat_deadline = @deadline, next_attempt_at = @now",
+            [], ct, ("deadline", deadline));
 
     /// <summary>Moves the operation from <paramref name="from"/> to <paramref name="to"/>, recording
-    /// <paramref name="error"/> when one is given.</summary>
-    public Task<bool> TransitionAsync(AppOperation row, string from, string to, CancellationToken ct,
-        string? error = null) =>
+    /// <paramref name="error"/> when one is given, and announces <paramref name="messages"/>.</summary>
+    public Task<bool> TransitionAsync(AppOperation row, string from, string to, string? error,
+        IReadOnlyList<object> messages, CancellationToken ct) =>
         error is null
-            ? UpdateAsync(row, from, "state = @to", ct, ("to", to))
-            : UpdateAsync(row, from, "state = @to, last_error = @err", ct, ("to", to), ("err", error));
+            ? UpdateAsync(row, from, "state = @to", messages, ct, ("to", to))
+            : UpdateAsync(row, from, "state = @to, last_error = @err", messages, ct, ("to", to), ("err", error));
+
+    /// <summary>Raises the version used for calls to the ExApp, unless the row changed meanwhile.</summary>
+    public async Task<bool> ReplaceVersionAsync(AppOperation row, string version, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            UPDATE lifecycle.operations SET version = @v, updated_at = @now
+            WHERE app_id = @a AND operation_id = @op AND version = @old
+            """);
+        cmd.Parameters.AddWithValue("v", version);
+        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        cmd.Parameters.AddWithValue("a", row.AppId);
+        cmd.Parameters.AddWithValue("op", row.OperationId);
+        cmd.Parameters.AddWithValue("old", row.Version);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
 
     public async Task<AppOperation?> FindAsync(string appId, CancellationToken ct)
     {
@@ -112,17 +119,19 @@ public sealed class OperationStore(NpgsqlDataSource dataSource, TimeProvider clo
         return await ReadAllAsync(cmd, ct);
     }
 
-    /// <summary>Claims rows left in <c>enabling</c> since <paramref name="untouchedSince"/> or earlier (their
-    /// enabler died) by touching them, so that one caller re-enables each.</summary>
-    public async Task<IReadOnlyList<AppOperation>> ClaimAbandonedEnablesAsync(DateTimeOffset untouchedSince,
-        CancellationToken ct)
+    /// <summary>Claims rows in <paramref name="state"/> untouched since <paramref name="untouchedSince"/> (their
+    /// process died mid-call) by touching them, so that one caller resumes each. <paramref name="onlyUncalledInit"/>
+    /// narrows <c>initializing</c> to inits whose <c>POST /init</c> was never answered.</summary>
+    public async Task<IReadOnlyList<AppOperation>> ClaimAbandonedAsync(string state, DateTimeOffset untouchedSince,
+        CancellationToken ct, bool onlyUncalledInit = false)
     {
         await using var cmd = dataSource.CreateCommand($"""
             UPDATE lifecycle.operations SET updated_at = @now
-            WHERE state = 'enabling' AND updated_at <= @since
+            WHERE state = @state AND updated_at <= @since {(onlyUncalledInit ? "AND NOT init_called" : "")}
             RETURNING {Columns}
             """);
         cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        cmd.Parameters.AddWithValue("state", state);
         cmd.Parameters.AddWithValue("since", untouchedSince);
         return await ReadAllAsync(cmd, ct);
     }
@@ -134,20 +143,33 @@ public sealed class OperationStore(NpgsqlDataSource dataSource, TimeProvider clo
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    private async Task<bool> UpdateAsync(AppOperation row, string expectedState, string set, CancellationToken ct,
-        params (string Name, object Value)[] parameters)
+    private async Task<bool> UpdateAsync(AppOperation row, string expectedState, string set,
+        IReadOnlyList<object> messages, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
-        await using var cmd = dataSource.CreateCommand($"""
+        var now = clock.GetUtcNow();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
             UPDATE lifecycle.operations SET {set}, updated_at = @now
             WHERE app_id = @a AND operation_id = @op AND state = @expected
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue("a", row.AppId);
         cmd.Parameters.AddWithValue("op", row.OperationId);
         cmd.Parameters.AddWithValue("expected", expectedState);
-        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        cmd.Parameters.AddWithValue("now", now);
         foreach (var (name, value) in parameters)
             cmd.Parameters.AddWithValue(name, value);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        if (await cmd.ExecuteNonQueryAsync(ct) != 1) return false;
+        await CommitWithMessagesAsync(conn, tx, messages, now, ct);
+        return true;
+    }
+
+    private async Task CommitWithMessagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<object> messages, DateTimeOffset now, CancellationToken ct)
+    {
+        await Outbox.AddAsync(conn, tx, messages, now, ct);
+        await tx.CommitAsync(ct);
+        if (messages.Count > 0) outboxSignal.Wake();
     }
 
     private static async Task<IReadOnlyList<AppOperation>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
@@ -162,7 +184,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource, TimeProvider clo
                 reader.GetFieldValue<DateTimeOffset>(8), reader.GetFieldValue<DateTimeOffset>(9),
                 reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
                 reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                reader.GetString(12), reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.GetString(12), reader.GetFieldValue<DateTimeOffset>(13), reader.GetBoolean(14)));
         }
         return rows;
     }

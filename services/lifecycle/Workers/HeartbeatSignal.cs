@@ -2,9 +2,9 @@ using System.Threading.Channels;
 
 namespace ExApps.Lifecycle.Workers;
 
-/// <summary>Wakes the heartbeat worker early (a new app to watch, or a try that just finished) so that a ready
-/// ExApp is seen at once instead of at the next poll. Wakes that arrive while nobody waits collapse into one.</summary>
-public sealed class HeartbeatSignal
+/// <summary>Wakes a polling worker early so that new work is picked up at once instead of at the next poll. Wakes
+/// that arrive while nobody waits collapse into one.</summary>
+public abstract class WakeSignal
 {
     private readonly Channel<bool> _wakes = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -28,3 +28,9 @@ public sealed class HeartbeatSignal
         }
     }
 }
+
+/// <summary>A new app to watch, or a try that just finished: a ready ExApp is seen at once.</summary>
+public sealed class HeartbeatSignal : WakeSignal;
+
+/// <summary>A transition committed events to the outbox: publish them now.</summary>
+public sealed class OutboxSignal : WakeSignal;

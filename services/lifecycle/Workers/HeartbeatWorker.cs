@@ -2,21 +2,21 @@ using ExApps.Contracts;
 using ExApps.Lifecycle.ExAppHttp;
 using ExApps.Lifecycle.Flow;
 using ExApps.Lifecycle.Persistence;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Lifecycle.Workers;
 
 /// <summary>Drives every app in state <c>heartbeat</c> (spec §5.1): claims the rows that are due, tries
-/// <c>GET /heartbeat</c> for each in parallel, and on success carries on with init (<see cref="InitStep"/>).
+/// <c>GET /heartbeat</c> for each in parallel, and on success carries on with init (<see cref="InitStep"/>, install
+/// and update) or straight with the enable (<see cref="EnableStep"/>, an enable operation).
 /// A failed try is retried quickly at first (50, 100, 200, 400 ms) because a starting ExApp is usually ready
 /// within a second, then every HeartbeatInterval until the deadline stored with the row.</summary>
 public sealed class HeartbeatWorker(
     OperationStore store,
     IExAppClient exApp,
     InitStep init,
+    EnableStep enable,
     HeartbeatSignal signal,
-    IBus bus,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     IHostApplicationLifetime lifetime,
@@ -92,7 +92,8 @@ public sealed class HeartbeatWorker(
             var result = await exApp.HeartbeatAsync(row.ExAppUrl, ct);
             if (result.Ok)
             {
-                await init.RunAsync(row, row.FailedTries, bus, ct);
+                if (row.Kind == OperationKind.Enable) await enable.AfterHeartbeatAsync(row, ct);
+                else await init.AfterHeartbeatAsync(row, ct);
                 return;
             }
             await RecordFailureAsync(row, result.Error, ct);
@@ -118,10 +119,14 @@ public sealed class HeartbeatWorker(
         var now = clock.GetUtcNow();
         if (now >= row.HeartbeatDeadline)
         {
-            if (!await store.FailHeartbeatAsync(row, failedTries, error, ct)) return;
+            // An enable operation always ends with Enabled or EnableFailed, which is what its requester waits for.
+            IReadOnlyList<object> messages = row.Kind == OperationKind.Enable
+                ? [new HeartbeatFailed(row.OperationId, row.AppId, FailureReason, failedTries),
+                   new EnableFailed(row.OperationId, row.AppId, FailureReason)]
+                : [new HeartbeatFailed(row.OperationId, row.AppId, FailureReason, failedTries)];
+            if (!await store.FailHeartbeatAsync(row, failedTries, error, messages, ct)) return;
             logger.LogWarning("ExApp {AppId} heartbeat failed {FailedTries} times until its deadline; last: {Error}",
                 row.AppId, failedTries, error);
-            await bus.Publish(new HeartbeatFailed(row.OperationId, row.AppId, FailureReason, failedTries), ct);
             return;
         }
 

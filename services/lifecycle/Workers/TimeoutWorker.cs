@@ -2,18 +2,18 @@ using System.Globalization;
 using ExApps.Contracts;
 using ExApps.Lifecycle.Flow;
 using ExApps.Lifecycle.Persistence;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Lifecycle.Workers;
 
 /// <summary>The clock-driven part of the flow, kept in the database so that it survives restarts (there is no
-/// delayed-message plugin): fails inits past their deadline (spec §5.2 step 4) and finishes enables whose
-/// process died mid-call.</summary>
+/// delayed-message plugin): fails inits past their deadline (spec §5.2 step 4), and resumes what a process that
+/// died mid-call left: enables (PUT /enabled is idempotent) and inits whose POST /init was never answered (without
+/// this they would only fail at the init timeout).</summary>
 public sealed class TimeoutWorker(
     OperationStore store,
     EnableStep enable,
-    IBus bus,
+    InitStep init,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     IHostApplicationLifetime lifetime,
@@ -23,7 +23,7 @@ public sealed class TimeoutWorker(
     private static readonly TimeSpan AbandonMargin = TimeSpan.FromSeconds(30);
 
     private readonly LifecycleOptions _options = options.Value;
-    private readonly List<Task> _enables = [];
+    private readonly List<Task> _resumed = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,26 +43,26 @@ public sealed class TimeoutWorker(
         }
         finally
         {
-            await Task.WhenAll(_enables);
+            await Task.WhenAll(_resumed);
         }
     }
 
     private async Task ScanAsync(bool firstScan, CancellationToken ct)
     {
-        _enables.RemoveAll(t => t.IsCompleted);
+        _resumed.RemoveAll(t => t.IsCompleted);
         try
         {
             await ExpireInitsAsync(ct);
-            // At start, every row left in enabling was cut off by a stop or crash (PUT /enabled is idempotent, so
-            // calling it again is safe); later, only rows untouched for longer than an enable can take.
+            // At start, every such row was cut off by a stop or crash; later, only rows untouched for longer than
+            // the call can take (another replica may still be in the middle of it).
             var now = clock.GetUtcNow();
-            var untouchedSince = firstScan ? now : now - _options.EnableTimeout - AbandonMargin;
-            foreach (var row in await store.ClaimAbandonedEnablesAsync(untouchedSince, ct))
-            {
-                logger.LogInformation("Resuming the enable of ExApp {AppId} (operation {OperationId})",
-                    row.AppId, row.OperationId);
-                _enables.Add(Task.Run(() => ResumeEnableAsync(row, ct), CancellationToken.None));
-            }
+            foreach (var row in await store.ClaimAbandonedAsync(OperationState.Enabling,
+                         firstScan ? now : now - _options.EnableTimeout - AbandonMargin, ct))
+                Resume(row, "enable", () => enable.RunAsync(row, ct), ct);
+            foreach (var row in await store.ClaimAbandonedAsync(OperationState.Initializing,
+                         firstScan ? now : now - _options.InitRequestTimeout - AbandonMargin, ct,
+                         onlyUncalledInit: true))
+                Resume(row, "init call", () => init.CallInitAsync(row, ct), ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -75,10 +75,9 @@ public sealed class TimeoutWorker(
         foreach (var row in await store.ExpiredInitsAsync(ct))
         {
             var reason = TimedOutReason(row);
-            if (!await store.TransitionAsync(row, OperationState.Initializing, OperationState.Failed, ct, reason))
-                continue;
-            logger.LogWarning("{Reason}", reason);
-            await bus.Publish(new InitFailed(row.OperationId, row.AppId, reason), ct);
+            if (await store.TransitionAsync(row, OperationState.Initializing, OperationState.Failed, reason,
+                    [new InitFailed(row.OperationId, row.AppId, reason)], ct))
+                logger.LogWarning("{Reason}", reason);
         }
     }
 
@@ -90,19 +89,24 @@ public sealed class TimeoutWorker(
         return $"ExApp {row.AppId} initialization timed out ({minutes.ToString("0.##", CultureInfo.InvariantCulture)}m)";
     }
 
-    private async Task ResumeEnableAsync(AppOperation row, CancellationToken ct)
+    private void Resume(AppOperation row, string what, Func<Task> step, CancellationToken ct)
     {
-        try
+        logger.LogInformation("Resuming the {What} of ExApp {AppId} (operation {OperationId})", what, row.AppId,
+            row.OperationId);
+        _resumed.Add(Task.Run(async () =>
         {
-            await enable.RunAsync(row, bus, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // stays enabling; the next start resumes it
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Resumed enable of ExApp {AppId} failed unexpectedly", row.AppId);
-        }
+            try
+            {
+                await step();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // the row stays as it is; the next start resumes it
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Resumed {What} of ExApp {AppId} failed unexpectedly", what, row.AppId);
+            }
+        }, CancellationToken.None));
     }
 }

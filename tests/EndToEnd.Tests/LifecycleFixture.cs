@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace ExApps.EndToEnd.Tests;
+
+/// <summary>A platform of its own for the lifecycle tests, with short heartbeat and init limits so that the
+/// failure paths end within a test: long enough for an ExApp that becomes ready after 5-10 s, short enough to wait
+/// for one that never does.</summary>
+public sealed class LifecycleFixture : PlatformFixture
+{
+    public const string DockerDaemon = "lc_docker";
+    public const string HeartbeatTimeout = "00:00:30";
+    public const string InitTimeout = "00:00:20";
+
+    protected override string Name => "lc";
+    protected override int BasePort => 18380;
+
+    protected override IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>
+    {
+        ["Lifecycle__HeartbeatTimeout"] = HeartbeatTimeout,
+        ["Lifecycle__InitTimeout"] = InitTimeout,
+    };
+
+    public async Task EnsureDockerDaemonAsync()
+    {
+        var r = await Cli("daemon:register", DockerDaemon, "LC Docker", "docker-install", "http",
+            TestSettings.DockerSocket, GatewayUrl, "--net", "host");
+        Assert.True(r.ExitCode == 0, r.ToString());
+    }
+
+    /// <summary>Waits until the app's operation ended (finished or failed, as the admin API doc defines them);
+    /// the limit only bounds a failing test.</summary>
+    public async Task<JsonElement> WaitEndedAsync(string appId)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var app = await GetAppAsync(appId);
+            var status = app.GetProperty("status");
+            var finished = app.GetProperty("enabled").GetBoolean() && status.GetProperty("init").GetInt32() == 100
+                           && status.GetProperty("action").GetString() == "";
+            var busy = app.TryGetProperty("operation", out var op) && op.ValueKind == JsonValueKind.String;
+            if ((finished || status.GetProperty("error").GetString() != "") && !busy) return app;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{appId} did not finish: {app}\n{Logs()}");
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<JsonElement> WaitUntilAsync(string appId, Func<JsonElement, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (true)
+        {
+            var app = await GetAppAsync(appId);
+            if (condition(app)) return app;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{appId}: {what}: {app}\n{Logs()}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<(int Status, JsonElement Body)> AdminPostAsync(string path, object body)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Post, GatewayUrl + path) { Content = JsonContent.Create(body) };
+        req.Headers.Authorization = new("Bearer", AdminToken);
+        using var res = await Http.SendAsync(req);
+        var text = await res.Content.ReadAsStringAsync();
+        return ((int)res.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Removes the app, its container and its data volume, whatever state the test left it in.</summary>
+    public async Task RemoveAppAsync(string appId)
+    {
+        await Cli("app:unregister", appId, "--silent", "--force", "--rm-data");
+        await Docker.RemoveContainerAsync($"nc_app_{appId}");
+        await Docker.RemoveVolumeAsync($"nc_app_{appId}_data");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LifecycleCollection : ICollectionFixture<LifecycleFixture>
+{
+    public const string Name = "lifecycle";
+}
