@@ -13,6 +13,8 @@ public sealed class AdminClient : IDisposable
     {
         BaseUrl = baseUrl;
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        // app:disable and app:unregister wait on the platform while an ExApp is told to stop (up to ~90 s).
+        _http.Timeout = TimeSpan.FromMinutes(5);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("appapi-cli/1.0");
     }
@@ -49,7 +51,57 @@ public sealed class AdminClient : IDisposable
         return MessageOf(await SendAsync(HttpMethod.Delete, $"admin/apps/{Uri.EscapeDataString(appId)}{query}", null, ct));
     }
 
+    public async Task<DaemonCheckView> CheckDaemonAsync(string name, CancellationToken ct) =>
+        Read<DaemonCheckView>(await SendAsync(HttpMethod.Post, $"admin/daemons/{Uri.EscapeDataString(name)}/check", null, ct));
+
+    public async Task<IReadOnlyList<RegistryRemapView>> ListRegistriesAsync(string name, CancellationToken ct) =>
+        Read<List<RegistryRemapView>>(await SendAsync(HttpMethod.Get, $"admin/daemons/{Uri.EscapeDataString(name)}/registries", null, ct));
+
+    public async Task<string?> AddRegistryAsync(string name, string from, string to, CancellationToken ct) =>
+        MessageOf(await SendAsync(HttpMethod.Post, $"admin/daemons/{Uri.EscapeDataString(name)}/registries",
+            new RegistryRemapView { From = from, To = to }, ct));
+
+    public async Task<string?> RemoveRegistryAsync(string name, string from, CancellationToken ct) =>
+        MessageOf(await SendAsync(HttpMethod.Delete,
+            $"admin/daemons/{Uri.EscapeDataString(name)}/registries?from={Uri.EscapeDataString(from)}", null, ct));
+
+    /// <summary>202 <c>{appid, operation_id}</c>, or 200 <c>{message}</c> when already enabled.</summary>
+    public Task<JsonElement> EnableAppAsync(string appId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"admin/apps/{Uri.EscapeDataString(appId)}/enable", null, ct);
+
+    /// <summary>Answers once the platform confirmed the app is disabled.</summary>
+    public async Task<string?> DisableAppAsync(string appId, CancellationToken ct) =>
+        MessageOf(await SendAsync(HttpMethod.Post, $"admin/apps/{Uri.EscapeDataString(appId)}/disable", null, ct));
+
+    /// <summary>202 <c>{appid, operation_id, from_version, to_version}</c>, or 200 <c>{message}</c> when already updated.</summary>
+    public Task<JsonElement> UpdateAppAsync(string appId, UpdateAppRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"admin/apps/{Uri.EscapeDataString(appId)}/update", request, ct);
+
+    public Task<string> GetLogsAsync(string appId, int tail, CancellationToken ct) =>
+        SendTextAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}/logs?tail={tail}", ct);
+
+    public static string? Message(JsonElement body) => MessageOf(body);
+
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        var (status, text) = await SendRawAsync(method, path, body, ct);
+        if (string.IsNullOrWhiteSpace(text))
+            return default;
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new ApiException(ApiFailure.Unexpected, $"The platform answered HTTP {status} with a body that is not JSON.", status);
+        }
+    }
+
+    private async Task<string> SendTextAsync(HttpMethod method, string path, CancellationToken ct) =>
+        (await SendRawAsync(method, path, null, ct)).Text;
+
+    private async Task<(int Status, string Text)> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseUrl.AbsoluteUri.TrimEnd('/') + "/" + path));
         // Buffered with a Content-Length rather than chunked: every proxy in front of the gateway accepts that.
@@ -79,18 +131,7 @@ public sealed class AdminClient : IDisposable
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
                 throw ApiException.FromResponse((int)response.StatusCode, response.ReasonPhrase, text);
-            if (string.IsNullOrWhiteSpace(text))
-                return default;
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                return doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                throw new ApiException(ApiFailure.Unexpected,
-                    $"The platform answered HTTP {(int)response.StatusCode} with a body that is not JSON.", (int)response.StatusCode);
-            }
+            return ((int)response.StatusCode, text);
         }
     }
 

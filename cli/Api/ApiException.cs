@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string AppNotFound = "app_not_found";
     public const string DaemonInUse = "daemon_in_use";
     public const string Unauthorized = "unauthorized";
+    public const string OperationInProgress = "operation_in_progress";
 }
 
 /// <summary>A failed admin API call, already turned into the message the CLI prints.</summary>

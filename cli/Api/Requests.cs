@@ -31,3 +31,6 @@ public sealed record RegisterAppRequest(
     JsonElement? JsonInfo = null,
     IReadOnlyDictionary<string, string>? Env = null,
     IReadOnlyList<MountSpec>? Mounts = null);
+
+/// <summary>Body of <c>POST /admin/apps/{appid}/update</c>.</summary>
+public sealed record UpdateAppRequest(string? InfoXml = null, string? InfoXmlUrl = null, JsonElement? JsonInfo = null);

@@ -68,6 +68,24 @@ public sealed class AppView
     public int? Port { get; init; }
     public bool Enabled { get; init; }
     public AppStatus Status { get; init => field = value ?? new AppStatus(); } = new();
+
+    /// <summary>The operation running for the app (install, update, enable, disable, unregister), or null.</summary>
+    public string? Operation { get; init; }
+}
+
+/// <summary>Answer of <c>POST /admin/daemons/{name}/check</c>.</summary>
+public sealed class DaemonCheckView
+{
+    public bool Reachable { get; init; }
+    public string Message { get; init => field = value ?? ""; } = "";
+    public string? ApiVersion { get; init; }
+}
+
+/// <summary>An image registry remap of a daemon (<c>to = local</c>: never pull).</summary>
+public sealed class RegistryRemapView
+{
+    public string From { get; init => field = value ?? ""; } = "";
+    public string To { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>Outcome of <c>POST /admin/daemons</c>: created, or skipped because the name exists.</summary>

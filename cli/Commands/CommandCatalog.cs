@@ -20,9 +20,17 @@ public sealed class CommandCatalog
             new RegisterAppCommand(),
             new ListAppsCommand(),
             new UnregisterAppCommand(),
+            new UpdateAppCommand(),
+            new EnableAppCommand(),
+            new DisableAppCommand(),
+            new AppLogsCommand(),
             new RegisterDaemonCommand(),
             new ListDaemonsCommand(),
             new UnregisterDaemonCommand(),
+            new CheckDaemonCommand(),
+            new AddRegistryCommand(),
+            new RemoveRegistryCommand(),
+            new ListRegistriesCommand(),
         ];
     }
 

@@ -20,6 +20,9 @@ public static class RegistryServiceExtensions
         var s = builder.Services;
         s.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.PortRangeStart <= o.PortRangeEnd, "Registry:PortRangeStart must not exceed PortRangeEnd.")
+            .Validate(o => o.DisableTimeout > TimeSpan.Zero && o.DeployerRequestTimeout >= TimeSpan.FromSeconds(1)
+                && o.OperationTimeout > TimeSpan.Zero && o.OperationPollInterval > TimeSpan.Zero,
+                "Registry:DisableTimeout, OperationTimeout and OperationPollInterval must be positive, DeployerRequestTimeout at least 1 s.")
             .ValidateOnStart();
         s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
@@ -34,12 +37,18 @@ public static class RegistryServiceExtensions
         s.AddSingleton<AdminAuth>();
         s.AddScoped<AppRegistrar>();
         s.AddScoped<AppInfoLoader>();
+        s.AddScoped<AppOperations>();
+        s.AddScoped<UpdateFlow>();
+        s.AddScoped<AppUnregistration>();
         s.AddHttpClient(AppInfoLoader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
 
         builder.AddServiceBus(x =>
         {
             x.AddConsumer<StatusProjectionConsumer>(typeof(StatusProjectionConsumerDefinition));
             x.AddRequestClient<RemoveContainer>();
+            x.AddRequestClient<CheckDaemon>();
+            x.AddRequestClient<GetContainerLogs>();
+            x.AddConsumer<AppVersionReportedConsumer>().Endpoint(e => e.Name = "registry-app-version-reported");
         });
         return builder;
     }
@@ -50,6 +59,7 @@ public static class RegistryServiceExtensions
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().MapInternalEndpoints();
+        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().MapGatewayEndpoints();
         return app;
     }
 }

@@ -75,3 +75,17 @@ public sealed class DaemonAndDeployRulesTests
     public void Bad_mount_names_the_field(string source, string target, string mode, string field) =>
         Assert.Contains(field, MountValidator.Validate([new MountDto(source, target, mode)]).Keys);
 }
+
+public sealed class AppVersionTests
+{
+    [Theory]
+    [InlineData("1.0.1", "1.0.0", 1)]
+    [InlineData("1.10.0", "1.9.0", 1)]
+    [InlineData("1.0", "1.0.0", 0)]
+    [InlineData("1.0.0-beta", "1.0.0", -1)]
+    [InlineData("1.0.0", "1.0.0-rc.1", 1)]
+    [InlineData("0.9.9", "1.0.0", -1)]
+    [InlineData("v2.0.0", "1.99.99", 1)]
+    public void Versions_compare_by_numeric_parts_with_pre_releases_below_releases(string a, string b, int expected) =>
+        Assert.Equal(expected, ExApps.Registry.Apps.AppVersion.Compare(a, b));
+}

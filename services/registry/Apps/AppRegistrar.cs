@@ -16,7 +16,7 @@ namespace ExApps.Registry.Apps;
 
 /// <summary>app:register: validates, stores the app with its port and secret, and publishes DeployRequested.</summary>
 public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, SecretProtector protector,
-    IPublishEndpoint publish, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<AppRegistrar> log)
+    AppOperations operations, IPublishEndpoint publish, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<AppRegistrar> log)
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex AppIdPattern();
@@ -36,8 +36,7 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
         }
         catch (AppInfoException e)
         {
-            return TypedResults.Problem(detail: e.Message, statusCode: 400, title: "Invalid app info",
-                extensions: new Dictionary<string, object?> { ["error_code"] = "invalid_app_info", ["field"] = e.Field });
+            return InvalidAppInfo(e);
         }
 
         var daemonName = req.Daemon ?? JsonDaemonName(req.JsonInfo);
@@ -67,19 +66,17 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
             DaemonName = daemon.Name,
             SecretEnc = protector.Protect(secret),
             Status = AppStatus.NewInstall().ToJson(),
-            Info = JsonSerializer.Serialize(info with { Secret = null, Port = null, Routes = [] }),
-            Routes = JsonSerializer.Serialize(info.Routes),
+            Info = "",
+            Routes = "",
             DeployOptions = JsonSerializer.Serialize(deployOptions),
-            OperationId = Guid.NewGuid(),
             CreatedTime = clock.GetUtcNow().ToUnixTimeSeconds(),
         };
+        row.SetInfo(info);
+        operations.Start(row, AppOperations.Install, Guid.NewGuid());
         var stored = await InsertWithPortAsync(row, info.Port, ct);
         if (stored is not null) return stored;
 
-        var request = new DeployRequested(row.OperationId, appId, AppApiProtocol.KindInstall, row.Version, row.Name,
-            row.Port, new Secret(secret), ExAppUrl.For(daemon, appId, row.Port), daemon.Config().NextcloudUrl,
-            info.Image, daemon.ToTarget(protector), deployOptions.FinalEnvironment(info.EnvironmentVariables),
-            deployOptions.FinalMounts());
+        var request = AppMessages.Deploy(row, daemon, row.OperationId, AppApiProtocol.KindInstall, protector);
         try
         {
             await publish.Publish(request, ct);
@@ -97,38 +94,48 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
             new RegisterAppResult(appId, row.OperationId, row.Port, AppStatus.Parse(row.Status), ignoredEnv));
     }
 
-    /// <summary>Inserts the row on the lowest free port (or the given one); unique constraints decide races, so two
-    /// registrations never share an app id or a port. Returns an error result, or null when stored.</summary>
+    /// <summary>Inserts the row on the lowest free port (or the given one). Port choice is serialized per daemon by
+    /// a transaction-scoped advisory lock, so concurrent registrations (on any replica) never pick the same port;
+    /// the unique constraints stay as the last word on app id and port. Returns an error result, or null when stored.</summary>
     private async Task<IResult?> InsertWithPortAsync(AppRow row, int? fixedPort, CancellationToken ct)
     {
         var o = options.Value;
-        for (var attempt = 0; attempt < 20; attempt++)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"registry-ports:" + row.DaemonName}))", ct);
+        if (await db.Apps.AnyAsync(a => a.AppId == row.AppId, ct)) return AlreadyRegistered(row.AppId);
+        var used = await db.Apps.Where(a => a.DaemonName == row.DaemonName).Select(a => a.Port).ToListAsync(ct);
+        if (fixedPort is { } p)
         {
-            if (fixedPort is { } p) row.Port = p;
-            else
-            {
-                var used = await db.Apps.Where(a => a.DaemonName == row.DaemonName).Select(a => a.Port).ToListAsync(ct);
-                var free = Enumerable.Range(o.PortRangeStart, o.PortRangeEnd - o.PortRangeStart + 1).Except(used).ToList();
-                if (free.Count == 0)
-                    return Problems.Of(409, "no_free_port", $"No free port in {o.PortRangeStart}-{o.PortRangeEnd} on daemon `{row.DaemonName}`.");
-                row.Port = free[0];
-            }
-            db.Apps.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return null;
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
-            {
-                db.Entry(row).State = EntityState.Detached;
-                if (pg.ConstraintName != "apps_daemon_port_unique") return AlreadyRegistered(row.AppId);
-                if (fixedPort is not null)
-                    return Problems.Of(409, "port_in_use", $"Port {fixedPort} is already used by another ExApp on daemon `{row.DaemonName}`.");
-            }
+            if (used.Contains(p))
+                return Problems.Of(409, "port_in_use", $"Port {p} is already used by another ExApp on daemon `{row.DaemonName}`.");
+            row.Port = p;
         }
-        return Problems.Of(409, "no_free_port", "Could not reserve a port: too many concurrent registrations, try again.");
+        else
+        {
+            var free = Enumerable.Range(o.PortRangeStart, o.PortRangeEnd - o.PortRangeStart + 1).Except(used).Take(1).ToList();
+            if (free.Count == 0)
+                return Problems.Of(409, "no_free_port", $"No free port in {o.PortRangeStart}-{o.PortRangeEnd} on daemon `{row.DaemonName}`.");
+            row.Port = free[0];
+        }
+        db.Apps.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+        {
+            db.Entry(row).State = EntityState.Detached;
+            return pg.ConstraintName == "apps_daemon_port_unique"
+                ? Problems.Of(409, "port_in_use", $"Port {row.Port} is already used by another ExApp on daemon `{row.DaemonName}`.")
+                : AlreadyRegistered(row.AppId);
+        }
     }
+
+    internal static IResult InvalidAppInfo(AppInfoException e) =>
+        TypedResults.Problem(detail: e.Message, statusCode: 400, title: "Invalid app info",
+            extensions: new Dictionary<string, object?> { ["error_code"] = "invalid_app_info", ["field"] = e.Field });
 
     private static IResult AlreadyRegistered(string appId) =>
         Problems.Of(409, "already_registered", $"ExApp {appId} is already registered.");

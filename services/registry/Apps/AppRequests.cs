@@ -13,6 +13,14 @@ public sealed record RegisterAppRequest(
     Dictionary<string, string>? Env,
     List<MountDto>? Mounts);
 
+/// <summary>Body of <c>POST /admin/apps/{appid}/update</c> (occ app:update).</summary>
+public sealed record UpdateAppRequest(string? InfoXml, string? InfoXmlUrl, JsonElement? JsonInfo);
+
+public sealed record UpdateAppResult(string Appid, Guid OperationId, string FromVersion, string ToVersion);
+
+public sealed record EnableAppResult(string Appid, Guid OperationId);
+
+/// <summary><see cref="Operation"/> is the running operation (install, update, enable, disable) or null.</summary>
 public sealed record AppView(
     string Appid,
     string Name,
@@ -21,7 +29,8 @@ public sealed record AppView(
     int Port,
     bool Enabled,
     AppStatus Status,
-    long CreatedTime);
+    long CreatedTime,
+    string? Operation);
 
 public sealed record RegisterAppResult(
     string Appid,

@@ -16,8 +16,13 @@ public static class DaemonEndpoints
         g.MapPost("/", Register);
         g.MapGet("/", List);
         g.MapDelete("/{name}", Unregister);
+        g.MapPost("/{name}/check", DaemonCheck.CheckAsync);
+        g.MapDaemonRegistryEndpoints();
         return g;
     }
+
+    internal static IResult NotFound(string name) =>
+        Problems.Of(404, "daemon_not_found", $"Daemon config `{name}` not found.");
 
     private static async Task<IResult> Register(RegisterDaemonRequest req, RegistryDb db, SecretProtector protector,
         ILogger<DaemonRow> log, CancellationToken ct)
@@ -83,7 +88,7 @@ public static class DaemonEndpoints
     {
         var row = await db.Daemons.FindAsync([name], ct);
         if (row is null)
-            return Problems.Of(404, "daemon_not_found", $"Daemon config `{name}` not found.");
+            return NotFound(name);
         var apps = await db.Apps.CountAsync(a => a.DaemonName == name, ct);
         if (apps > 0)
             return Problems.Of(409, "daemon_in_use", $"{name} daemon contains {apps} ExApps, please remove them first to proceed.");

@@ -18,5 +18,10 @@ public sealed class AppRow
     /// <summary>Deploy options (env overrides, mounts) as JSON; re-applied on update.</summary>
     public required string DeployOptions { get; set; }
     public Guid OperationId { get; set; }
+    /// <summary>install, update, enable or disable while one runs; null when the app is idle.</summary>
+    public string? OperationKind { get; set; }
+    public DateTimeOffset? OperationStartedAt { get; set; }
+    /// <summary>An update's new app info (<see cref="Apps.PendingUpdate"/> as JSON) until the disable is confirmed.</summary>
+    public string? PendingUpdate { get; set; }
     public long CreatedTime { get; set; }
 }

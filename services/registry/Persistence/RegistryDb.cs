@@ -43,6 +43,9 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : DbContext
             e.Property(x => x.DeployOptions).HasColumnName("deploy_options").HasColumnType("jsonb");
             e.Property(x => x.OperationId).HasColumnName("operation_id");
             e.Property(x => x.CreatedTime).HasColumnName("created_time");
+            e.Property(x => x.OperationKind).HasColumnName("operation_kind");
+            e.Property(x => x.OperationStartedAt).HasColumnName("operation_started_at");
+            e.Property(x => x.PendingUpdate).HasColumnName("pending_update").HasColumnType("jsonb");
         });
     }
 }

@@ -41,6 +41,14 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
               CONSTRAINT apps_daemon_port_unique UNIQUE (daemon_name, port)
             );
             """),
+        // The operation running for an app (install, update, enable, disable), so a second one is refused, and
+        // the new app info of an update, applied once the lifecycle confirmed the disable.
+        new(2, """
+            ALTER TABLE registry.apps ADD COLUMN operation_kind text NULL;
+            ALTER TABLE registry.apps ADD COLUMN operation_started_at timestamptz NULL;
+            ALTER TABLE registry.apps ADD COLUMN pending_update jsonb NULL;
+            """),
+        .. ExApps.Registry.AppConfig.AppConfigSchema.Migrations,
     ];
 
     public async Task StartAsync(CancellationToken ct)

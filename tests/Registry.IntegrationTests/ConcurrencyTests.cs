@@ -1,0 +1,64 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Text.Json;
+
+namespace ExApps.Registry.IntegrationTests;
+
+[Collection(RegistryCollection.Name)]
+public sealed class ConcurrencyTests(RegistryHost host)
+{
+    [Fact]
+    public async Task Twenty_parallel_registrations_on_one_daemon_get_twenty_different_ports()
+    {
+        await host.RegisterManualDaemonAsync("it_ports");
+        var ids = Enumerable.Range(0, 20).Select(i => $"ports-{i}").ToList();
+
+        var responses = await Task.WhenAll(ids.Select(id => host.RegisterAsync(id, "it_ports")));
+
+        foreach (var r in responses)
+            Assert.True(r.StatusCode == HttpStatusCode.Accepted, await r.Content.ReadAsStringAsync());
+        var ports = new List<int>();
+        foreach (var r in responses)
+            ports.Add(JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("port").GetInt32());
+        Assert.Equal(20, ports.Distinct().Count());
+        Assert.All(ports, p => Assert.InRange(p, 23000, 23999));
+        Assert.Equal(20L, await host.ScalarAsync<long>(
+            "SELECT count(DISTINCT port) FROM registry.apps WHERE daemon_name = 'it_ports'"));
+    }
+
+    [Fact]
+    public async Task Two_registrations_of_one_appid_at_once_make_one_app_and_one_already_registered()
+    {
+        await host.RegisterManualDaemonAsync("it_twice");
+
+        var responses = await Task.WhenAll(host.RegisterAsync("twice", "it_twice"), host.RegisterAsync("twice", "it_twice"));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        var conflict = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
+        var problem = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("already_registered", problem.GetProperty("error_code").GetString());
+        Assert.Equal("ExApp twice is already registered.", problem.GetProperty("detail").GetString());
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM registry.apps WHERE appid = 'twice'"));
+    }
+
+    [Fact]
+    public async Task A_second_operation_while_the_install_runs_is_refused_with_operation_in_progress()
+    {
+        await host.RegisterManualDaemonAsync("it_busy");
+        using var reg = await host.RegisterAsync("busy", "it_busy");
+        Assert.Equal(HttpStatusCode.Accepted, reg.StatusCode);
+
+        using var enable = await host.Http.PostAsync("/admin/apps/busy/enable", null);
+        using var update = await host.Http.PostAsJsonAsync("/admin/apps/busy/update",
+            new { json_info = RegistryHost.JsonInfo("busy", "2.0.0") });
+
+        foreach (var r in new[] { enable, update })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+            var problem = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("operation_in_progress", problem.GetProperty("error_code").GetString());
+            Assert.Contains("install is still running", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal("install", (await host.GetJsonAsync("/admin/apps/busy")).GetProperty("operation").GetString());
+    }
+}

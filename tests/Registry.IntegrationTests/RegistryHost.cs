@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ExApps.Contracts;
+using ExApps.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Npgsql;
+
+namespace ExApps.Registry.IntegrationTests;
+
+/// <summary>The real registry (its own <c>AddRegistry</c>/<c>MapRegistryEndpoints</c>) on 127.0.0.1:0, with a
+/// fresh database and RabbitMQ vhost, plus a bus of the test's own on that vhost that records what the registry
+/// publishes to the deployer and the lifecycle.</summary>
+public sealed class RegistryHost : IAsyncLifetime
+{
+    public const string Token = "registry-it-token-0123456789";
+    private const string Database = "exapps_registry_it";
+    private const string VirtualHost = "exapps-registry-it";
+
+    private WebApplication? _app;
+    private IBusControl? _bus;
+
+    public static string ConnectionString { get; } =
+        (Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres")
+        .Replace("Database=postgres", $"Database={Database}");
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
+    public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(ConnectionString);
+    public IBus Bus => _bus!;
+    public ConcurrentQueue<DeployRequested> Deploys { get; } = new();
+    public ConcurrentQueue<DisableApp> Disables { get; } = new();
+    public ConcurrentQueue<EnableApp> Enables { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(ConnectionString.Replace($"Database={Database}", "Database=postgres")))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        await Run("rabbitmqctl", "-q", "delete_vhost", VirtualHost);
+        await Run("rabbitmqctl", "-q", "add_vhost", VirtualHost);
+        await Run("rabbitmqctl", "-q", "set_permissions", "-p", VirtualHost, "guest", ".*", ".*", ".*");
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["RabbitMq:VirtualHost"] = VirtualHost,
+            ["Admin:Token"] = Token,
+            ["Registry:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Registry:DeployerRequestTimeout"] = "00:00:02",
+            ["Registry:DisableTimeout"] = "00:00:30",
+        });
+        builder.AddServiceDefaults();
+        builder.AddRegistry();
+        _app = builder.Build();
+        _app.MapDefaultEndpoints();
+        _app.MapRegistryEndpoints();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Http.BaseAddress = new Uri(address);
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+
+        _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host("127.0.0.1", VirtualHost, h => { h.Username("guest"); h.Password("guest"); });
+            cfg.ReceiveEndpoint("registry-it-observer", e =>
+            {
+                e.Handler<DeployRequested>(c => { Deploys.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<DisableApp>(c => { Disables.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<EnableApp>(c => { Enables.Enqueue(c.Message); return Task.CompletedTask; });
+            });
+        });
+        await _bus.StartAsync();
+    }
+
+    public async Task RegisterManualDaemonAsync(string name)
+    {
+        using var r = await Http.PostAsJsonAsync("/admin/daemons", new Dictionary<string, object>
+        {
+            ["name"] = name, ["display_name"] = name, ["accepts_deploy_id"] = "manual-install",
+            ["protocol"] = "http", ["host"] = "127.0.0.1", ["nextcloud_url"] = "http://nc.local/",
+        });
+        Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+    }
+
+    public Task<HttpResponseMessage> RegisterAsync(string appId, string daemon, string version = "1.0.0",
+        Dictionary<string, string>? env = null, object[]? mounts = null) =>
+        Http.PostAsJsonAsync("/admin/apps", new Dictionary<string, object?>
+        {
+            ["appid"] = appId, ["daemon"] = daemon, ["env"] = env, ["mounts"] = mounts,
+            ["json_info"] = JsonInfo(appId, version),
+        });
+
+    /// <summary>App info with one declared variable, so deploy options have something to keep.</summary>
+    public static JsonElement JsonInfo(string appId, string version) => JsonSerializer.SerializeToElement(new Dictionary<string, object>
+    {
+        ["id"] = appId, ["name"] = appId, ["version"] = version,
+        ["environment-variables"] = new[] { new { name = "GREETING", @default = "hi" } },
+    });
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var r = await Http.GetAsync(path);
+        var text = await r.Content.ReadAsStringAsync();
+        Assert.True(r.IsSuccessStatusCode, $"GET {path}: {(int)r.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] args)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        var v = await cmd.ExecuteScalarAsync();
+        return v is null or DBNull ? default : (T)v;
+    }
+
+    public async Task ExecAsync(string sql, params object[] args)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Waits for a message the registry publishes; the bound only ends a test that would hang.</summary>
+    public static async Task<T> WaitForAsync<T>(ConcurrentQueue<T> queue, Func<T, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = queue.FirstOrDefault(match);
+            if (found is not null) return found;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No {typeof(T).Name} was published.");
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("Never happened: " + what);
+    }
+
+    private static async Task Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_bus is not null) await _bus.StopAsync();
+        if (_app is not null) await _app.DisposeAsync();
+        await Db.DisposeAsync();
+        Http.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RegistryCollection : ICollectionFixture<RegistryHost>
+{
+    public const string Name = "registry";
+}
