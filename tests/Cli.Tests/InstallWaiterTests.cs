@@ -71,6 +71,13 @@ public sealed class InstallWaiterTests
     }
 
     [Fact]
+    public void Enabled_at_init_100_is_still_running_while_the_operation_has_not_ended()
+    {
+        Assert.Equal(InstallPhase.Running, InstallProgress.Phase(TestData.App(100, 100, "", enabled: true, operation: "install")));
+        Assert.Equal(InstallPhase.Finished, InstallProgress.Phase(TestData.App(100, 100, "", enabled: true)));
+    }
+
+    [Fact]
     public void Init_100_without_enabled_is_still_running()
     {
         Assert.Equal(InstallPhase.Running, InstallProgress.Phase(TestData.App(100, 100, "")));

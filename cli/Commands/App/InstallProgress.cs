@@ -7,10 +7,12 @@ public enum InstallPhase { Running, Finished, Failed }
 /// <summary>Reads an app's status object (spec §2.1) the way <c>--wait-finish</c> needs it.</summary>
 public static class InstallProgress
 {
-    /// <summary>Failed when <c>error != ""</c> (checked first, as AppAPI does); finished when enabled, init 100, no action.</summary>
+    /// <summary>Failed when <c>error != ""</c> (checked first, as AppAPI does); finished when enabled, init 100, no
+    /// action and no operation running any more. The app is enabled from the start of init, so without the last
+    /// condition an enable the ExApp then refuses would look finished for a moment.</summary>
     public static InstallPhase Phase(AppView app) =>
         app.Status.Error.Length > 0 ? InstallPhase.Failed
-        : app.Enabled && app.Status.Init == 100 && app.Status.Action.Length == 0 ? InstallPhase.Finished
+        : app.Enabled && app.Status.Init == 100 && app.Status.Action.Length == 0 && app.Operation is null ? InstallPhase.Finished
         : InstallPhase.Running;
 
     /// <summary>AppAPI's message for the step that failed: deploy, heartbeat, init or enable.</summary>

@@ -13,7 +13,7 @@ public sealed class StatusProjectionConsumer(RegistryDb db, UpdateFlow updates, 
     ILogger<StatusProjectionConsumer> log) :
     IConsumer<DeployProgress>, IConsumer<DeployFailed>, IConsumer<HeartbeatOk>, IConsumer<HeartbeatFailed>,
     IConsumer<InitStarted>, IConsumer<InitProgress>, IConsumer<InitFailed>, IConsumer<Enabled>, IConsumer<EnableFailed>,
-    IConsumer<Disabled>
+    IConsumer<Disabled>, IConsumer<HeartbeatProgress>
 {
     private long Now => clock.GetUtcNow().ToUnixTimeSeconds();
 
@@ -24,6 +24,9 @@ public sealed class StatusProjectionConsumer(RegistryDb db, UpdateFlow updates, 
         Fail(c.Message.AppId, c.Message.OperationId, c.Message.Reason, c.CancellationToken);
 
     public Task Consume(ConsumeContext<HeartbeatOk> c) =>
+        Update(c.Message.AppId, c.Message.OperationId, (_, s) => StatusProjection.ApplyHeartbeat(s, c.Message.FailedTries), c.CancellationToken);
+
+    public Task Consume(ConsumeContext<HeartbeatProgress> c) =>
         Update(c.Message.AppId, c.Message.OperationId, (_, s) => StatusProjection.ApplyHeartbeat(s, c.Message.FailedTries), c.CancellationToken);
 
     public Task Consume(ConsumeContext<HeartbeatFailed> c) =>
