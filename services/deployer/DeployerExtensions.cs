@@ -1,5 +1,7 @@
 using ExApps.Deployer.Consumers;
+using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
+using ExApps.Deployer.Persistence;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,10 +12,14 @@ public static class DeployerExtensions
     public static WebApplicationBuilder AddDeployer(this WebApplicationBuilder builder)
     {
         builder.Services.AddDeployerServices(builder.Configuration);
+        // Hosted services start in order: the schema before the bus (added after this), which needs it.
+        builder.Services.AddHostedService<DeployerSchema>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeploys>());
         return builder;
     }
 
-    /// <summary>Everything the consumers need, without the bus (tests put the in-memory harness there).</summary>
+    /// <summary>Everything the consumers need, without the bus and hosted services (tests put the in-memory
+    /// harness there and migrate the schema themselves).</summary>
     public static IServiceCollection AddDeployerServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DeployerOptions>()
@@ -22,16 +28,27 @@ public static class DeployerExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IDockerEngines, DockerEngines>();
+        services.AddSingleton<AppNames>();
+        services.AddSingleton(sp => new DeployerDatabase(configuration));
+        services.AddSingleton<AppLocks>();
+        services.AddSingleton<OperationLog>();
+        services.AddSingleton<BackgroundDeploys>();
         services.AddSingleton<ImageAcquisition>();
         services.AddSingleton<ContainerWaits>();
+        services.AddSingleton<ImageCleanup>();
         services.AddSingleton<DockerDeployment>();
+        services.AddSingleton<DeployOperation>();
         return services;
     }
 
     public static IBusRegistrationConfigurator AddDeployerConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<DeployRequestedConsumer>();
+        bus.AddConsumer<DeployRequestedConsumer, DeployRequestedConsumerDefinition>();
         bus.AddConsumer<RemoveContainerConsumer>();
+        bus.AddConsumer<StartContainerConsumer>();
+        bus.AddConsumer<StopContainerConsumer>();
+        bus.AddConsumer<GetContainerLogsConsumer>();
+        bus.AddConsumer<CheckDaemonConsumer>();
         return bus;
     }
 }

@@ -1,9 +1,12 @@
 using ExApps.Contracts;
 using ExApps.Deployer.Docker;
+using ExApps.Deployer.Persistence;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace ExApps.Deployer.IntegrationTests;
 
@@ -18,41 +21,44 @@ public sealed class DockerCollection : ICollectionFixture<DeployerFixture>
 /// using the real Docker engine.</summary>
 public sealed class DeployerFixture : IAsyncLifetime
 {
-    /// <summary>Guards against a hang only; no test asserts on time.</summary>
-    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
+    private DeployerHost _host = null!;
 
-    private ServiceProvider _provider = null!;
+    public ITestHarness Harness => _host.Harness;
 
-    public ITestHarness Harness { get; private set; } = null!;
+    public IDockerEngines Engines => _host.Services.GetRequiredService<IDockerEngines>();
 
-    public IDockerEngines Engines => _provider.GetRequiredService<IDockerEngines>();
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The CA, server and client certificates of the TLS proxies (generated with openssl).</summary>
+    public TlsMaterial Tls { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await TestImages.BuildAndPushAsync();
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            // every progress change becomes an event, so that tests see the pull move
-            ["Deployer:PullProgressInterval"] = "00:00:00",
-        }).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddDeployerServices(configuration);
-        services.AddMassTransitTestHarness(bus =>
-        {
-            bus.AddDeployerConsumers();
-            bus.SetTestTimeouts(testTimeout: TimeSpan.FromMinutes(10));
-        });
-        _provider = services.BuildServiceProvider(validateScopes: true);
-        Harness = _provider.GetRequiredService<ITestHarness>();
-        await Harness.Start();
+        Tls = await TlsMaterial.CreateAsync();
+        await ResetDatabaseAsync();
+        _host = await DeployerHost.StartAsync(new Dictionary<string, string?>());
     }
+
+    /// <summary>Another deployer (its own consumers and in-memory bus, the same database) with other settings.</summary>
+    public Task<DeployerHost> StartHostAsync(Dictionary<string, string?> settings) => DeployerHost.StartAsync(settings);
 
     public async Task DisposeAsync()
     {
-        await Harness.Stop();
-        await _provider.DisposeAsync();
+        await _host.DisposeAsync();
+        Tls.Dispose();
         await TestImages.RemoveLocalAsync();
+    }
+
+    private static async Task ResetDatabaseAsync()
+    {
+        var csb = new NpgsqlConnectionStringBuilder(TestSettings.Postgres);
+        var database = csb.Database;
+        csb.Database = "postgres";
+        await using var conn = new NpgsqlConnection(csb.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public static DaemonTarget Daemon(string net = "host", IReadOnlyList<RegistryRemap>? registries = null,
@@ -67,23 +73,78 @@ public sealed class DeployerFixture : IAsyncLifetime
             "http://localhost:23999", "http://nextcloud.test", new ImageRef(TestSettings.Registry, TestSettings.Repository, tag),
             daemon ?? Daemon(), env ?? [], mounts ?? []);
 
-    /// <summary>Publishes the request and returns what the deployer published for it, once it has finished.</summary>
-    public async Task<DeployOutcome> DeployAsync(DeployRequested request)
-    {
-        await Harness.Bus.Publish(request);
-        using var guard = new CancellationTokenSource(Guard);
-        while (true)
-        {
-            var mine = ForOperation(request.OperationId);
-            if (mine.FirstOrDefault(m => m is ContainerStarted or DeployFailed) is { } terminal)
-                return new DeployOutcome(mine.OfType<DeployProgress>().Select(p => p.Progress).ToList(), terminal);
-            await Task.Delay(100, guard.Token);
-        }
-    }
+    public Task<DeployOutcome> DeployAsync(DeployRequested request) => _host.DeployAsync(request);
+
+    public Task<DeployOutcome> OutcomeAsync(Guid operationId, int terminals = 1) => _host.OutcomeAsync(operationId, terminals);
 
     public Task<Response<ContainerRemoved>> RemoveAsync(string appId, bool removeData) =>
         Harness.GetRequestClient<RemoveContainer>()
             .GetResponse<ContainerRemoved>(new RemoveContainer(appId, Daemon(), removeData));
+}
+
+/// <summary>The deployer's consumers on MassTransit's in-memory harness, against the real Docker engine and the
+/// test database, with the schema migrated as the service does at start.</summary>
+public sealed class DeployerHost : IAsyncDisposable
+{
+    /// <summary>Guards against a hang only; no test asserts on time.</summary>
+    private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
+
+    private readonly ServiceProvider _provider;
+
+    private DeployerHost(ServiceProvider provider)
+    {
+        _provider = provider;
+        Harness = provider.GetRequiredService<ITestHarness>();
+    }
+
+    public ITestHarness Harness { get; }
+
+    public IServiceProvider Services => _provider;
+
+    public static async Task<DeployerHost> StartAsync(Dictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = TestSettings.Postgres,
+            // every progress change becomes an event, so that tests see the pull move
+            ["Deployer:PullProgressInterval"] = "00:00:00",
+        };
+        foreach (var (k, v) in settings) all[k] = v;
+        var services = new ServiceCollection().AddLogging();
+        services.AddDeployerServices(new ConfigurationBuilder().AddInMemoryCollection(all).Build());
+        services.AddMassTransitTestHarness(bus =>
+        {
+            bus.AddDeployerConsumers();
+            bus.SetTestTimeouts(testTimeout: TimeSpan.FromMinutes(10));
+        });
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        await DeployerSchema.MigrateAsync(provider.GetRequiredService<DeployerDatabase>(),
+            NullLogger.Instance, CancellationToken.None);
+        var host = new DeployerHost(provider);
+        await host.Harness.Start();
+        return host;
+    }
+
+    /// <summary>Publishes the request and returns what the deployer published for it, once it has finished.</summary>
+    public async Task<DeployOutcome> DeployAsync(DeployRequested request)
+    {
+        await Harness.Bus.Publish(request);
+        return await OutcomeAsync(request.OperationId);
+    }
+
+    /// <summary>What was published for the operation, once <paramref name="terminals"/> outcomes were.</summary>
+    public async Task<DeployOutcome> OutcomeAsync(Guid operationId, int terminals = 1)
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        while (true)
+        {
+            var mine = ForOperation(operationId);
+            var ends = mine.Where(m => m is ContainerStarted or DeployFailed).ToList();
+            if (ends.Count >= terminals)
+                return new DeployOutcome(mine.OfType<DeployProgress>().Select(p => p.Progress).ToList(), ends[0], ends);
+            await Task.Delay(100, guard.Token);
+        }
+    }
 
     private List<object> ForOperation(Guid operationId)
     {
@@ -98,9 +159,15 @@ public sealed class DeployerFixture : IAsyncLifetime
                 _ => false,
             }).ToList();
     }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
 }
 
-public sealed record DeployOutcome(IReadOnlyList<int> Progress, object Terminal)
+public sealed record DeployOutcome(IReadOnlyList<int> Progress, object Terminal, IReadOnlyList<object>? Terminals = null)
 {
     public ContainerStarted Started => Assert.IsType<ContainerStarted>(Terminal);
 
@@ -112,6 +179,9 @@ public abstract class DockerTest : IAsyncLifetime
 {
     private readonly List<string> _apps = [];
     private readonly List<string> _networks = [];
+
+    /// <summary>Instance prefixes a test deployed with, so that cleanup finds those names too.</summary>
+    protected List<string> Prefixes { get; } = [""];
 
     protected string NewAppId()
     {
@@ -133,9 +203,10 @@ public abstract class DockerTest : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var app in _apps)
+        foreach (var prefix in Prefixes)
         {
-            await DockerCli.TryAsync("rm", "-f", AppApiProtocol.ContainerName(app));
-            await DockerCli.TryAsync("volume", "rm", "-f", AppApiProtocol.VolumeName(app));
+            await DockerCli.TryAsync("rm", "-f", prefix + AppApiProtocol.ContainerName(app));
+            await DockerCli.TryAsync("volume", "rm", "-f", prefix + AppApiProtocol.VolumeName(app));
         }
         foreach (var network in _networks) await DockerCli.TryAsync("network", "rm", network);
     }

@@ -8,6 +8,12 @@ internal static class TestSettings
     public static string Registry { get; } =
         Environment.GetEnvironmentVariable("EXAPPS_REGISTRY") is { Length: > 0 } r ? r : "localhost:5000";
 
+    /// <summary>The deployer's database for these tests (dropped and recreated by the fixture).</summary>
+    public static string Postgres { get; } =
+        Environment.GetEnvironmentVariable("EXAPPS_TEST_DEPLOYER_PG") is { Length: > 0 } p
+            ? p
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=exapps_deployer_it";
+
     /// <summary>The repository of the test images in <see cref="Registry"/>.</summary>
     public const string Repository = "exapps-test/sleeper";
 

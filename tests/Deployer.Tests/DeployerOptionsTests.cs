@@ -37,11 +37,46 @@ public sealed class DeployerOptionsTests
     [InlineData("Deployer:RestartPolicy", "sometimes", "RestartPolicy")]
     [InlineData("Deployer:MaxApiVersion", "v1.44", "MaxApiVersion")]
     [InlineData("Deployer:HealthTimeout", "00:00:00", "HealthTimeout")]
+    [InlineData("Deployer:InstancePrefix", "-starts-with-dash", "InstancePrefix")]
+    [InlineData("Deployer:InstancePrefix", "has space", "InstancePrefix")]
+    [InlineData("Deployer:TrustedCaFile", "/nonexistent/ca.pem", "TrustedCaFile")]
+    [InlineData("Deployer:ClientCertificateFile", "/etc/hostname", "ClientKeyFile")]
+    [InlineData("Deployer:ConcurrentDeploys", "0", "ConcurrentDeploys")]
+    [InlineData("Deployer:MaxMessageHold", "00:00:00", "MaxMessageHold")]
     public void A_bad_setting_fails_with_its_name(string key, string value, string name)
     {
         var e = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [key] = value }));
 
         Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void A_trusted_ca_file_without_a_certificate_fails_at_start_with_the_settings_name()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "not a certificate");
+        try
+        {
+            var e = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Deployer:TrustedCaFile"] = file }));
+
+            Assert.Contains("TrustedCaFile", e.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Names_are_AppAPIs_unless_an_instance_prefix_is_set()
+    {
+        var plain = new Deploy.AppNames(Options.Create(new DeployerOptions()));
+        var prefixed = new Deploy.AppNames(Options.Create(new DeployerOptions { InstancePrefix = "cloud2_" }));
+
+        Assert.Equal("nc_app_my-app", plain.Container("my-app"));
+        Assert.Equal("nc_app_my-app_data", plain.Volume("my-app"));
+        Assert.Equal("cloud2_nc_app_my-app", prefixed.Container("my-app"));
+        Assert.Equal("cloud2_nc_app_my-app_data", prefixed.Volume("my-app"));
     }
 
     private static DeployerOptions Resolve(Dictionary<string, string?> settings)

@@ -63,6 +63,34 @@ public sealed class ManualInstallConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_stop_and_logs_of_a_manual_app_answer_at_once_without_an_engine()
+    {
+        var daemon = Requests.Daemon(acceptsDeployId: AppApiProtocol.ManualInstall);
+
+        var running = await _harness.GetRequestClient<StartContainer>()
+            .GetResponse<ContainerRunning>(new StartContainer("manual_app", daemon));
+        var stopped = await _harness.GetRequestClient<StopContainer>()
+            .GetResponse<ContainerStopped>(new StopContainer("manual_app", daemon));
+        var logs = await _harness.GetRequestClient<GetContainerLogs>()
+            .GetResponse<ContainerLogs>(new GetContainerLogs("manual_app", daemon, 10));
+
+        Assert.Equal(new ContainerRunning("manual_app"), running.Message);
+        Assert.Equal(new ContainerStopped("manual_app", false), stopped.Message);
+        Assert.Equal(new ContainerLogs("manual_app", ""), logs.Message);
+    }
+
+    [Fact]
+    public async Task Checking_a_manual_daemon_answers_reachable_without_a_check()
+    {
+        var response = await _harness.GetRequestClient<CheckDaemon>().GetResponse<DaemonChecked>(
+            new CheckDaemon(Requests.Daemon(acceptsDeployId: AppApiProtocol.ManualInstall)));
+
+        Assert.True(response.Message.Reachable);
+        Assert.Contains("manual-install", response.Message.Message);
+        Assert.Null(response.Message.ApiVersion);
+    }
+
+    [Fact]
     public async Task Removing_a_manual_app_answers_at_once_that_nothing_was_removed()
     {
         var client = _harness.GetRequestClient<RemoveContainer>();

@@ -5,40 +5,50 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>The docker-install deploy of spec §3, steps 2 to 7, reporting deploy progress as it goes. Throws
-/// <see cref="DockerEngineException"/> or <see cref="DeployException"/> with the reason when a step fails.</summary>
-public sealed class DockerDeployment(IDockerEngines engines, ImageAcquisition images, ContainerWaits waits,
-    IOptions<DeployerOptions> options, ILogger<DockerDeployment> logger)
+/// <summary>The docker-install deploy of spec §3, steps 1 to 7, reporting deploy progress as it goes. Throws
+/// <see cref="DockerEngineException"/> or <see cref="DeployException"/> with the reason when a step fails. Every
+/// step can run again after an interrupted attempt: the pull finds the layers it has, the half-made container of
+/// the earlier attempt is the "old container" that step 3 removes, and the volume is created only if missing.</summary>
+public sealed class DockerDeployment(IDockerEngines engines, AppNames names, ImageAcquisition images,
+    ContainerWaits waits, ImageCleanup cleanup, IOptions<DeployerOptions> options, ILogger<DockerDeployment> logger)
 {
     public const int OldContainerRemoved = 96;
     public const int ContainerCreated = 97;
     public const int ContainerStarting = 98;
     public const int ContainerRunning = 100;
 
-    public async Task RunAsync(DeployRequested request, Func<int, Task> report, CancellationToken ct)
+    public async Task RunAsync(DeployAttempt attempt, CancellationToken ct)
     {
+        var request = attempt.Request;
         var engine = engines.Get(request.Daemon);
-        var name = AppApiProtocol.ContainerName(request.AppId);
+        var name = names.Container(request.AppId);
 
-        var image = await images.AcquireAsync(engine, request, report, ct);
+        await attempt.ReportAsync(0, ct);
+        var image = await images.AcquireAsync(engine, request, p => attempt.ReportAsync(p, ct), ct);
         // Built before the old container goes, so that a request the engine would refuse leaves it in place.
-        var body = ContainerSpecBuilder.Build(request, image, options.Value.RestartPolicy);
+        var body = ContainerSpecBuilder.Build(request, image, options.Value.RestartPolicy, names.Volume(request.AppId));
 
-        if (await engine.RemoveContainerAsync(name, force: true, ct))
+        var old = await engine.InspectContainerAsync(name, ct);
+        if (request.Kind == AppApiProtocol.KindUpdate && old?.Image is { } oldImage)
+            await attempt.RememberReplacedImageAsync(oldImage, old.Config.Image, ct);
+        if (old is not null && await engine.RemoveContainerAsync(name, force: true, ct))
             logger.LogInformation("Removed the previous container {Container}", name);
-        await report(OldContainerRemoved);
+        await attempt.ReportAsync(OldContainerRemoved, ct);
 
-        await engine.CreateVolumeAsync(AppApiProtocol.VolumeName(request.AppId), ct);
+        await engine.CreateVolumeAsync(names.Volume(request.AppId), ct);
         await engine.CreateContainerAsync(name, body, ct);
-        await report(ContainerCreated);
+        await attempt.ReportAsync(ContainerCreated, ct);
 
         await engine.StartContainerAsync(name, ct);
-        await report(ContainerStarting);
+        await attempt.ReportAsync(ContainerStarting, ct);
 
         await waits.WaitRunningAsync(engine, name, ct);
-        await report(ContainerRunning);
+        await attempt.ReportAsync(ContainerRunning, ct);
 
         await waits.WaitHealthyAsync(engine, name, ct);
         logger.LogInformation("Container {Container} runs {Image} on {Engine}", name, image, engine.Endpoint);
+
+        if (attempt.ReplacedImage is { } replaced && await engine.InspectContainerAsync(name, ct) is { Image: { } newImage })
+            await cleanup.RemoveReplacedAsync(engine, replaced.Id, replaced.Reference, newImage, ct);
     }
 }

@@ -1,16 +1,18 @@
 using ExApps.Contracts;
+using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
+using ExApps.Deployer.Persistence;
 using MassTransit;
 
 namespace ExApps.Deployer.Consumers;
 
 /// <summary>Removes an ExApp's container (force) and, only when asked, its data volume; answers
-/// <see cref="ContainerRemoved"/>. Things already gone are not errors. Engine failures fault the request, so the
-/// requester sees the reason.</summary>
-public sealed class RemoveContainerConsumer(IDockerEngines engines, ILogger<RemoveContainerConsumer> logger)
-    : IConsumer<RemoveContainer>
+/// <see cref="ContainerRemoved"/>. Things already gone are not errors. Under the app's lock, so that a deploy
+/// still running elsewhere cannot create the container again right after it was removed.</summary>
+public sealed class RemoveContainerConsumer(IDockerEngines engines, AppNames names, AppLocks locks,
+    ILogger<RemoveContainerConsumer> logger) : IConsumer<RemoveContainer>
 {
-    public async Task Consume(ConsumeContext<RemoveContainer> context)
+    public Task Consume(ConsumeContext<RemoveContainer> context) => RequestFaults.AnswerAsync(context, async () =>
     {
         var request = context.Message;
         if (request.Daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
@@ -22,12 +24,15 @@ public sealed class RemoveContainerConsumer(IDockerEngines engines, ILogger<Remo
 
         var engine = engines.Get(request.Daemon);
         var ct = context.CancellationToken;
-        var existed = await engine.RemoveContainerAsync(AppApiProtocol.ContainerName(request.AppId), force: true, ct);
-        var volumeRemoved = request.RemoveData
-                            && await engine.RemoveVolumeAsync(AppApiProtocol.VolumeName(request.AppId), ct);
+        bool existed, volumeRemoved;
+        await using (await locks.AcquireAsync(request.AppId, ct))
+        {
+            existed = await engine.RemoveContainerAsync(names.Container(request.AppId), force: true, ct);
+            volumeRemoved = request.RemoveData && await engine.RemoveVolumeAsync(names.Volume(request.AppId), ct);
+        }
         logger.LogInformation("Removed {AppId} from {Engine}: container {Existed}, data volume {VolumeRemoved}",
             request.AppId, engine.Endpoint, existed ? "removed" : "was absent",
             volumeRemoved ? "removed" : request.RemoveData ? "was absent" : "kept");
         await context.RespondAsync(new ContainerRemoved(request.AppId, existed, volumeRemoved));
-    }
+    });
 }

@@ -12,7 +12,9 @@ public static class ContainerSpecBuilder
     // Networks on which Docker refuses endpoint aliases; every other name is a user-defined network.
     private static readonly string[] BuiltInNetworks = ["host", "bridge", "none", "default"];
 
-    public static ContainerCreateBody Build(DeployRequested request, string image, string restartPolicy)
+    /// <param name="volumeName">The data volume's Docker name (it carries the instance prefix, if any).</param>
+    public static ContainerCreateBody Build(DeployRequested request, string image, string restartPolicy,
+        string? volumeName = null)
     {
         var daemon = request.Daemon;
         var device = ComputeDevices.Parse(daemon.ComputeDevice);
@@ -20,7 +22,7 @@ public static class ContainerSpecBuilder
 
         var mounts = new List<Mount>
         {
-            new("volume", AppApiProtocol.VolumeName(request.AppId), AppApiProtocol.PersistentStorage(request.AppId), false),
+            new("volume", volumeName ?? AppApiProtocol.VolumeName(request.AppId), AppApiProtocol.PersistentStorage(request.AppId), false),
         };
         mounts.AddRange(request.Mounts.Select(m => new Mount("bind", m.Source, m.Target, m.ReadOnly)));
 

@@ -80,7 +80,7 @@ public sealed partial class DockerEngine
         var container = await InspectContainerAsync(name, ct)
                         ?? throw new DockerEngineException($"{operation}: no such container.", DockerErrorKind.NotFound, 404);
         using var response = await SendAsync(HttpMethod.Get,
-            await PathAsync($"/containers/{Escape(name)}/logs?stdout=true&stderr=true&tail={tail}", ct),
+            await PathAsync($"/containers/{Escape(name)}/logs?stdout=true&stderr=true&tail={(tail > 0 ? tail.ToString() : "all")}", ct),
             null, operation, _requestTimeout, ct);
         await EnsureSuccessAsync(response, operation, ct);
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);

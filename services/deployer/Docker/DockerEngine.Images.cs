@@ -31,7 +31,7 @@ public sealed partial class DockerEngine
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
         {
-            throw DockerErrors.Unreachable(Endpoint, operation, e);
+            throw DockerErrors.Unreachable(Endpoint, operation, e, _lastTlsFailure);
         }
     }
 
@@ -42,6 +42,27 @@ public sealed partial class DockerEngine
         using var response = await SendAsync(HttpMethod.Get, path, null, operation, _requestTimeout, ct);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         return await ReadJsonAsync<ImageInfo>(response, operation, ct);
+    }
+
+    public async Task<bool> RemoveImageAsync(string reference, CancellationToken ct = default)
+    {
+        // Never forced: an image another container or tag still needs is refused by the engine (409), not removed.
+        var operation = $"Image {reference} could not be removed";
+        using var response = await SendAsync(HttpMethod.Delete, await PathAsync($"/images/{Escape(reference)}", ct),
+            null, operation, _requestTimeout, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureSuccessAsync(response, operation, ct);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ContainerSummary>> ListContainersUsingAsync(string image, CancellationToken ct = default)
+    {
+        // "ancestor" also matches containers of images built on top of this one: they need it as well.
+        var filters = Escape(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["ancestor"] = [image] }));
+        var operation = $"Containers using image {image} could not be listed";
+        using var response = await SendAsync(HttpMethod.Get,
+            await PathAsync($"/containers/json?all=true&filters={filters}", ct), null, operation, _requestTimeout, ct);
+        return await ReadJsonAsync<List<ContainerSummary>>(response, operation, ct);
     }
 
     private PullMessage Parse(string line, string operation)

@@ -14,12 +14,14 @@ public sealed partial class DockerEngine : IDockerEngine, IDisposable
     private readonly TimeSpan _requestTimeout;
     private Task<string>? _apiVersion;
 
-    public DockerEngine(DockerEndpoint endpoint, string maxApiVersion, TimeSpan requestTimeout)
+    private volatile string? _lastTlsFailure;
+
+    public DockerEngine(DockerEndpoint endpoint, string maxApiVersion, TimeSpan requestTimeout, DockerTls? tls = null)
     {
         Endpoint = endpoint;
         _maxApiVersion = maxApiVersion;
         _requestTimeout = requestTimeout;
-        _http = DockerHttp.CreateClient(endpoint);
+        _http = DockerHttp.CreateClient(endpoint, tls ?? DockerTls.None, failure => _lastTlsFailure = failure);
     }
 
     public DockerEndpoint Endpoint { get; }
@@ -74,7 +76,7 @@ public sealed partial class DockerEngine : IDockerEngine, IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw DockerErrors.Unreachable(Endpoint, operation, e);
+            throw DockerErrors.Unreachable(Endpoint, operation, e, _lastTlsFailure);
         }
     }
 

@@ -8,6 +8,8 @@ public enum DockerErrorKind
     InvalidTarget,
     /// <summary>No connection, TLS failure or no answer in time.</summary>
     Unreachable,
+    /// <summary>The TLS handshake failed: an untrusted or wrong certificate, or TLS on one side only.</summary>
+    TlsFailure,
     /// <summary>The engine (or the socket proxy in front of it) refused the credentials: HTTP 401/403.</summary>
     Unauthorized,
     /// <summary>The engine's and this client's API versions do not overlap.</summary>

@@ -9,13 +9,14 @@ namespace ExApps.Deployer.Docker;
 public sealed class DockerEngines(IOptions<DeployerOptions> options) : IDockerEngines, IDisposable
 {
     private readonly ConcurrentDictionary<DockerEndpoint, Lazy<DockerEngine>> _engines = new();
+    private readonly Lazy<DockerTls> _tls = new(() => DockerTls.From(options.Value));
 
     public IDockerEngine Get(DaemonTarget daemon)
     {
         var endpoint = DockerEndpoint.From(daemon);
         // Lazy: GetOrAdd may run the factory twice under a race; only one client may ever be built.
         return _engines.GetOrAdd(endpoint, e => new Lazy<DockerEngine>(() =>
-            new DockerEngine(e, options.Value.MaxApiVersion, options.Value.RequestTimeout))).Value;
+            new DockerEngine(e, options.Value.MaxApiVersion, options.Value.RequestTimeout, _tls.Value))).Value;
     }
 
     public void Dispose()

@@ -32,9 +32,22 @@ public static class DockerErrors
         };
     }
 
-    public static DockerEngineException Unreachable(DockerEndpoint endpoint, string operation, Exception e) =>
-        new($"{operation}: Docker engine {endpoint} is unreachable: {Innermost(e).Message}",
+    /// <param name="tlsFailure">Why the engine's certificate was refused, when the handshake failed on it.</param>
+    public static DockerEngineException Unreachable(DockerEndpoint endpoint, string operation, Exception e,
+        string? tlsFailure = null)
+    {
+        if (Chain(e).Any(x => x is System.Security.Authentication.AuthenticationException))
+        {
+            var why = Chain(e).Any(x => x.Message.Contains("RemoteCertificateValidationCallback")) && tlsFailure is not null
+                ? tlsFailure
+                : Innermost(e).Message;
+            return new DockerEngineException(
+                $"{operation}: the TLS connection to Docker engine {endpoint} failed: {why}.",
+                DockerErrorKind.TlsFailure, null, e);
+        }
+        return new($"{operation}: Docker engine {endpoint} is unreachable: {Innermost(e).Message}",
             DockerErrorKind.Unreachable, null, e);
+    }
 
     public static DockerEngineException Timeout(DockerEndpoint endpoint, string operation, TimeSpan timeout) =>
         new($"{operation}: Docker engine {endpoint} did not answer within {timeout.TotalSeconds:0.#} s.",
@@ -62,6 +75,11 @@ public static class DockerErrors
 
     // The socket or TLS error at the bottom says what is wrong ("Connection refused", "No such file or directory",
     // "The remote certificate is invalid ..."); the wrappers above it only say "see inner exception".
+    private static IEnumerable<Exception> Chain(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException) yield return e;
+    }
+
     private static Exception Innermost(Exception e)
     {
         while (e.InnerException is not null) e = e.InnerException;

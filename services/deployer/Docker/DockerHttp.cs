@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace ExApps.Deployer.Docker;
@@ -8,15 +9,26 @@ namespace ExApps.Deployer.Docker;
 /// credentials) live here only, so new transports change this file and nothing else.</summary>
 public static class DockerHttp
 {
-    public static HttpClient CreateClient(DockerEndpoint endpoint)
+    /// <param name="onTlsFailure">Told why an engine's certificate was refused, for the error message.</param>
+    public static HttpClient CreateClient(DockerEndpoint endpoint, DockerTls tls, Action<string>? onTlsFailure = null)
     {
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
             // Remote engines may move (DNS); a socket does not, but recycling is harmless.
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            // https verifies the engine's certificate with the system trust store: nothing to set.
         };
+        if (endpoint.IsHttps)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                if (tls.Validate(certificate, chain, errors, out var failure)) return true;
+                onTlsFailure?.Invoke(failure!);
+                return false;
+            };
+            if (tls.ClientCertificate is { } certificate)
+                handler.SslOptions.ClientCertificates = new X509CertificateCollection { certificate };
+        }
         if (endpoint.UnixSocketPath is { } path)
             handler.ConnectCallback = (_, ct) => ConnectUnixAsync(path, ct);
 

@@ -26,7 +26,13 @@ public sealed record PullErrorDetail(string? Message);
 
 public sealed record ImageInfo(string Id, IReadOnlyList<string>? RepoTags);
 
-public sealed record ContainerInfo(string Id, string Name, ContainerState State, ContainerConfig Config);
+/// <summary><see cref="Image"/> is the id of the image the container was created from; <c>Config.Image</c> is the
+/// reference it was asked for.</summary>
+public sealed record ContainerInfo(string Id, string Name, ContainerState State, ContainerConfig Config,
+    string? Image = null);
+
+/// <summary>One entry of <c>GET /containers/json</c>.</summary>
+public sealed record ContainerSummary(string Id, IReadOnlyList<string>? Names, string? Image, string? ImageId);
 
 public sealed record ContainerState(string Status, bool Running, int ExitCode, string? Error, ContainerHealth? Health);
 

@@ -21,6 +21,13 @@ public interface IDockerEngine
     /// <returns>null when the engine has no such image.</returns>
     Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken ct = default);
 
+    /// <summary>Removes an image (by id or reference) unless the engine refuses because something still uses it.</summary>
+    /// <returns>false when there was no such image.</returns>
+    Task<bool> RemoveImageAsync(string reference, CancellationToken ct = default);
+
+    /// <summary>Every container, running or not, created from <paramref name="image"/> or an image built on it.</summary>
+    Task<IReadOnlyList<ContainerSummary>> ListContainersUsingAsync(string image, CancellationToken ct = default);
+
     /// <summary>Creates the named volume; an existing volume is kept as it is.</summary>
     Task CreateVolumeAsync(string name, CancellationToken ct = default);
 
@@ -41,7 +48,8 @@ public interface IDockerEngine
     /// <returns>false when there was no such container.</returns>
     Task<bool> RemoveContainerAsync(string name, bool force, CancellationToken ct = default);
 
-    /// <summary>The last <paramref name="tail"/> lines of stdout and stderr, interleaved, frame headers removed.</summary>
+    /// <summary>The last <paramref name="tail"/> lines (all when not positive) of stdout and stderr, interleaved,
+    /// frame headers removed.</summary>
     Task<string> GetLogsAsync(string name, int tail, CancellationToken ct = default);
 }
 

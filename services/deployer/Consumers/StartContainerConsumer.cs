@@ -1,0 +1,36 @@
+using ExApps.Contracts;
+using ExApps.Deployer.Deploy;
+using ExApps.Deployer.Docker;
+using ExApps.Deployer.Persistence;
+using MassTransit;
+
+namespace ExApps.Deployer.Consumers;
+
+/// <summary>Starts an ExApp's container (enable, spec §5.3) and answers <see cref="ContainerRunning"/> once it
+/// runs (90 s) and its health check, if any, passed (15 min); otherwise a fault whose message is the reason.
+/// A container that already runs is fine; manual installs have no container and answer at once.</summary>
+public sealed class StartContainerConsumer(IDockerEngines engines, AppNames names, AppLocks locks,
+    ContainerWaits waits, ILogger<StartContainerConsumer> logger) : IConsumer<StartContainer>
+{
+    public Task Consume(ConsumeContext<StartContainer> context) => RequestFaults.AnswerAsync(context, async () =>
+    {
+        var request = context.Message;
+        var ct = context.CancellationToken;
+        if (request.Daemon.AcceptsDeployId == AppApiProtocol.DockerInstall)
+        {
+            var engine = engines.Get(request.Daemon);
+            var name = names.Container(request.AppId);
+            await using (await locks.AcquireAsync(request.AppId, ct))
+            {
+                if (await engine.InspectContainerAsync(name, ct) is null)
+                    throw new DeployException($"Container {name} does not exist on Docker engine {engine.Endpoint}; " +
+                                              "update or reinstall the app to create it again.");
+                await engine.StartContainerAsync(name, ct);
+                await waits.WaitRunningAsync(engine, name, ct);
+                await waits.WaitHealthyAsync(engine, name, ct);
+            }
+            logger.LogInformation("Started {Container} on {Engine}", name, engine.Endpoint);
+        }
+        await context.RespondAsync(new ContainerRunning(request.AppId));
+    });
+}

@@ -1,0 +1,38 @@
+using ExApps.ServiceDefaults;
+using Npgsql;
+
+namespace ExApps.Deployer.Persistence;
+
+/// <summary>The deployer's own PostgreSQL state: the data source for operation records, and a separate one for
+/// per-app locks. The deployer keeps no app data, only what makes redeliveries and several replicas safe.</summary>
+public sealed class DeployerDatabase : IAsyncDisposable
+{
+    public const string Schema = "deployer";
+
+    public DeployerDatabase(IConfiguration configuration)
+    {
+        ConnectionString = PostgresSchema.ConnectionString(configuration);
+        Pooled = NpgsqlDataSource.Create(ConnectionString);
+        // A lock lives exactly as long as its physical connection: no pool can hand back a connection that still
+        // holds one, and a deployer that dies releases its locks when the kernel closes its sockets.
+        var locks = new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 15,
+            ApplicationName = "exapps-deployer-lock",
+        };
+        Locks = NpgsqlDataSource.Create(locks.ConnectionString);
+    }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource Pooled { get; }
+
+    public NpgsqlDataSource Locks { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Pooled.DisposeAsync();
+        await Locks.DisposeAsync();
+    }
+}
