@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ExApps.Contracts;
+using MassTransit;
 
 namespace ExApps.Registry.IntegrationTests;
 
@@ -107,5 +108,30 @@ public sealed class AppOperationTests(RegistryHost host)
 
         await RegistryHost.EventuallyAsync(async () =>
             (await host.GetJsonAsync("/admin/apps/ver")).GetProperty("version").GetString() == "1.10.0", "version raised");
+    }
+
+    [Fact]
+    public async Task A_deploy_request_the_deployers_could_not_process_fails_the_install_with_the_reason()
+    {
+        await host.RegisterManualDaemonAsync("it_fault");
+        using var reg = await host.RegisterAsync("faulted", "it_fault");
+        Assert.True(reg.StatusCode == HttpStatusCode.Accepted, await reg.Content.ReadAsStringAsync());
+        var install = await RegistryHost.WaitForAsync(host.Deploys, d => d.AppId == "faulted");
+
+        // What MassTransit publishes when every retry of a consumer failed.
+        await host.Bus.Publish<Fault<DeployRequested>>(new
+        {
+            FaultId = Guid.NewGuid(),
+            Timestamp = DateTime.UtcNow,
+            Message = install,
+            Exceptions = new ExceptionInfo[] { new MassTransit.Events.FaultExceptionInfo(new InvalidOperationException("database is down")) },
+        });
+
+        await RegistryHost.EventuallyAsync(async () =>
+        {
+            var app = await host.GetJsonAsync("/admin/apps/faulted");
+            return app.GetProperty("status").GetProperty("error").GetString() == "Deploy failed: database is down"
+                && app.GetProperty("operation").ValueKind == JsonValueKind.Null;
+        }, "install failed with the fault's reason");
     }
 }

@@ -13,7 +13,7 @@ public sealed class StatusProjectionConsumer(RegistryDb db, UpdateFlow updates, 
     ILogger<StatusProjectionConsumer> log) :
     IConsumer<DeployProgress>, IConsumer<DeployFailed>, IConsumer<HeartbeatOk>, IConsumer<HeartbeatFailed>,
     IConsumer<InitStarted>, IConsumer<InitProgress>, IConsumer<InitFailed>, IConsumer<Enabled>, IConsumer<EnableFailed>,
-    IConsumer<Disabled>, IConsumer<HeartbeatProgress>
+    IConsumer<Disabled>, IConsumer<HeartbeatProgress>, IConsumer<Fault<DeployRequested>>
 {
     private long Now => clock.GetUtcNow().ToUnixTimeSeconds();
 
@@ -22,6 +22,13 @@ public sealed class StatusProjectionConsumer(RegistryDb db, UpdateFlow updates, 
 
     public Task Consume(ConsumeContext<DeployFailed> c) =>
         Fail(c.Message.AppId, c.Message.OperationId, c.Message.Reason, c.CancellationToken);
+
+    /// <summary>A deploy request the deployers could not process even after retries (e.g. their database was
+    /// down): without this the app would stay "deploying" with nothing left to move it.</summary>
+    public Task Consume(ConsumeContext<Fault<DeployRequested>> c) =>
+        Fail(c.Message.Message.AppId, c.Message.Message.OperationId,
+            "Deploy failed: " + (c.Message.Exceptions.FirstOrDefault()?.Message ?? "the deployer could not process the request"),
+            c.CancellationToken);
 
     public Task Consume(ConsumeContext<HeartbeatOk> c) =>
         Update(c.Message.AppId, c.Message.OperationId, (_, s) => StatusProjection.ApplyHeartbeat(s, c.Message.FailedTries), c.CancellationToken);
