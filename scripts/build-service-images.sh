@@ -16,7 +16,8 @@ mkdir -p "$work"
 
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime_version=$(ls "$dotnet_root/shared/Microsoft.AspNetCore.App" | sort -V | tail -1)
-if [ "$(docker image inspect -f '{{ index .Config.Labels "org.exapps.runtime" }}' "$base" 2>/dev/null)" = "$runtime_version" ]; then
+recipe="$runtime_version-2"  # bump the suffix when the base image recipe changes
+if [ "$(docker image inspect -f '{{ index .Config.Labels "org.exapps.runtime" }}' "$base" 2>/dev/null)" = "$recipe" ]; then
   say "base: up to date ($base, ASP.NET Core $runtime_version)"
 else
   rootfs="$work/rootfs"
@@ -32,15 +33,17 @@ else
   printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$rootfs/etc/passwd"
   printf 'root:x:0:\n' >"$rootfs/etc/group"
   printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
-  # Shared libraries the runtime links against, plus those it only dlopens (OpenSSL, name resolution).
-  libs=$( { find "$rootfs/usr/share/dotnet" -name '*.so*' -o -name dotnet -type f | xargs ldd 2>/dev/null \
-      | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }'
-    ls /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3 \
-       /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 \
-       /lib/x86_64-linux-gnu/libresolv.so.2 2>/dev/null; } | sort -u)
+  # Shared libraries the runtime links against, plus those it only dlopens (OpenSSL, GSSAPI for Npgsql, name
+  # resolution), each with its own dependencies.
+  extras=$(ls /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3 \
+    /usr/lib/x86_64-linux-gnu/libgssapi_krb5.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2 \
+    /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2 2>/dev/null || true)
+  libs=$( { echo "$extras"
+    { find "$rootfs/usr/share/dotnet" \( -name '*.so*' -o -name dotnet \) -type f; echo "$extras"; } | xargs ldd 2>/dev/null \
+      | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }'; } | sort -u)
   for lib in $libs; do mkdir -p "$rootfs$(dirname "$lib")"; cp -L "$lib" "$rootfs$lib"; done
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$rootfs" -cf "$work/rootfs.tar" .
-  docker import --change "LABEL org.exapps.runtime=$runtime_version" \
+  docker import --change "LABEL org.exapps.runtime=$recipe" \
     --change 'ENV DOTNET_ROOT=/usr/share/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 PATH=/usr/share/dotnet:/usr/bin:/bin' \
     --change 'WORKDIR /app' "$work/rootfs.tar" "$base" >/dev/null
   rm -rf "$rootfs" "$work/rootfs.tar"

@@ -34,6 +34,7 @@ public static class RegistryServiceExtensions
 
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton<SecretProtector>();
+        s.AddExceptionHandler<SecretKeyMismatchHandler>();
         s.AddSingleton<AdminAuth>();
         s.AddScoped<AppRegistrar>();
         s.AddScoped<AppInfoLoader>();
@@ -55,6 +56,7 @@ public static class RegistryServiceExtensions
 
     public static WebApplication MapRegistryEndpoints(this WebApplication app)
     {
+        app.UseExceptionHandler();
         var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuth>();
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
