@@ -23,6 +23,10 @@ public sealed class TimeoutWorker(
     private static readonly TimeSpan AbandonMargin = TimeSpan.FromSeconds(30);
 
     private readonly LifecycleOptions _options = options.Value;
+
+    // Taken before the bus starts: a row touched after this was claimed by this very process (its consumers run
+    // as soon as the host starts), so the first scan must not take it for abandoned.
+    private readonly DateTimeOffset _processStart = clock.GetUtcNow();
     private readonly List<Task> _resumed = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,14 +57,15 @@ public sealed class TimeoutWorker(
         try
         {
             await ExpireInitsAsync(ct);
-            // At start, every such row was cut off by a stop or crash; later, only rows untouched for longer than
-            // the call can take (another replica may still be in the middle of it).
+            // At start, every such row last touched before this process started was cut off by a stop or crash;
+            // later, only rows untouched for longer than the call can take (another replica may still be in the
+            // middle of it).
             var now = clock.GetUtcNow();
             foreach (var row in await store.ClaimAbandonedAsync(OperationState.Enabling,
-                         firstScan ? now : now - _options.EnableTimeout - AbandonMargin, ct))
+                         firstScan ? _processStart : now - _options.EnableTimeout - AbandonMargin, ct))
                 Resume(row, "enable", () => enable.RunAsync(row, ct), ct);
             foreach (var row in await store.ClaimAbandonedAsync(OperationState.Initializing,
-                         firstScan ? now : now - _options.InitRequestTimeout - AbandonMargin, ct,
+                         firstScan ? _processStart : now - _options.InitRequestTimeout - AbandonMargin, ct,
                          onlyUncalledInit: true))
                 Resume(row, "init call", () => init.CallInitAsync(row, ct), ct);
         }
