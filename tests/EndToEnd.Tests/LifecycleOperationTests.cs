@@ -126,6 +126,45 @@ public sealed class LifecycleOperationTests(LifecycleFixture platform)
         }
     }
 
+    [Fact]
+    public async Task Lifecycle_killed_during_init_finishes_the_install_after_a_restart()
+    {
+        var appId = platform.AppPrefix + "restartinit";
+        await platform.EnsureDockerDaemonAsync();
+        await platform.RemoveAppAsync(appId);
+        try
+        {
+            var (code, body) = await platform.AdminPostAsync("/admin/apps", new Dictionary<string, object>
+            {
+                ["appid"] = appId,
+                ["daemon"] = LifecycleFixture.DockerDaemon,
+                ["info_xml"] = File.ReadAllText(TestApps.InfoXmlFor(appId)),
+                ["env"] = new Dictionary<string, string> { ["TEST_INIT_MODE"] = "slow" },
+            });
+            Assert.True(code == 202, $"{code} {body}");
+            // init is under way: the ExApp reports 0..100 over about 10 s
+            await platform.WaitUntilAsync(appId, a => a.GetProperty("status").GetProperty("init").GetInt32() is > 0 and < 100,
+                "init under way");
+
+            // Reports the ExApp sends while the lifecycle is down wait in its queue; the restarted one goes on.
+            await platform.Service("lifecycle").KillAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await platform.RestartAsync("lifecycle");
+            var app = await platform.WaitEndedAsync(appId);
+
+            Assert.True(app.GetProperty("enabled").GetBoolean(), app + "\n" + platform.Logs());
+            Assert.Equal("", app.GetProperty("status").GetProperty("error").GetString());
+            Assert.Equal(100, app.GetProperty("status").GetProperty("init").GetInt32());
+            var state = await TestApps.StateAsync(platform.Http, app.GetProperty("port").GetInt32());
+            Assert.Equal([1], state.GetProperty("enabled_calls").EnumerateArray().Select(x => x.GetInt32()));
+            Assert.Equal(0, state.GetProperty("header_failures").GetInt32());
+        }
+        finally
+        {
+            await platform.RemoveAppAsync(appId);
+        }
+    }
+
     private static string SecretOf(JsonElement container) =>
         Docker.Env(container).Single(e => e.Name == "APP_SECRET").Value;
 }

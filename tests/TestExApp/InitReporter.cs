@@ -35,6 +35,14 @@ public sealed class InitReporter(
                 case "hang":
                     await ReportAsync(0, null, ct);
                     break;
+                case "slow":
+                    // About 10 s of init, so a test can stop platform services while it runs.
+                    for (var p = 0; p <= 100; p += 10)
+                    {
+                        if (p > 0) await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                        await ReportAsync(p, null, ct);
+                    }
+                    break;
                 default:
                     for (var p = 0; p <= 100; p += 25)
                     {
