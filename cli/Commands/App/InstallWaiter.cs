@@ -64,4 +64,27 @@ public sealed class InstallWaiter(
             progress.Complete();
         }
     }
+
+    /// <summary>The <c>--wait-finish</c> of app:register and app:update: live progress (unless silent), then an
+    /// error message, or null once the operation finished. <paramref name="what"/> names it ("install",
+    /// "update") in the message shown when the user stops waiting.</summary>
+    public static async Task<(int ExitCode, string? Error)> WaitWithProgressAsync(CliContext context, string appId,
+        bool silent, string what, CancellationToken ct)
+    {
+        var progress = new ProgressReporter(context.Out, context.Terminal, enabled: !silent && !context.Quiet);
+        var waiter = new InstallWaiter(c => context.Api.GetAppAsync(appId, c), progress, context.PollInterval);
+        try
+        {
+            var result = await waiter.WaitAsync(appId, ct);
+            return result.Succeeded ? (0, null) : (1, result.Error);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return (CliApp.Interrupted, $"Stopped waiting for ExApp {appId}; the {what} goes on in the platform.");
+        }
+        catch (ApiException ex)
+        {
+            return (1, ex.Describe());
+        }
+    }
 }

@@ -83,24 +83,9 @@ public sealed class RegisterAppCommand : ICliCommand
             return 0;
         }
 
-        var progress = new ProgressReporter(context.Out, context.Terminal, enabled: !silent && !context.Quiet);
-        var waiter = new InstallWaiter(c => context.Api.GetAppAsync(appId, c), progress, context.PollInterval);
-        InstallResult result;
-        try
-        {
-            result = await waiter.WaitAsync(appId, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Fail($"Stopped waiting for ExApp {appId}; the install goes on in the platform.", CliApp.Interrupted);
-        }
-        catch (ApiException ex)
-        {
-            return Fail(ex.Describe(), AppInfoOrInstallFailed);
-        }
-
-        if (!result.Succeeded)
-            return Fail(result.Error!, AppInfoOrInstallFailed);
+        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, silent, "install", ct);
+        if (error is not null)
+            return Fail(error, code);
         if (!silent)
             context.Info($"ExApp {appId} successfully registered.");
         return 0;

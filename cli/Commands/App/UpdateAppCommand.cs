@@ -74,22 +74,8 @@ public sealed class UpdateAppCommand : ICliCommand
             if (!silent) context.Info($"ExApp {appId} update from {from} to {to} started; --wait-finish waits for it.");
             return 0;
         }
-        var progress = new ProgressReporter(context.Out, context.Terminal, enabled: !silent && !context.Quiet);
-        var waiter = new InstallWaiter(c => context.Api.GetAppAsync(appId, c), progress, context.PollInterval);
-        InstallResult result;
-        try
-        {
-            result = await waiter.WaitAsync(appId, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return Fail($"Stopped waiting for ExApp {appId}; the update goes on in the platform.", CliApp.Interrupted);
-        }
-        catch (ApiException ex)
-        {
-            return Fail(ex.Describe());
-        }
-        if (!result.Succeeded) return Fail(result.Error!);
+        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, silent, "update", ct);
+        if (error is not null) return Fail(error, code);
         if (!silent) context.Info($"ExApp {appId} successfully updated ({from} -> {to}).");
         return 0;
     }
