@@ -42,4 +42,14 @@ public static class BusExtensions
         });
         return builder;
     }
+
+    /// <summary>Publishes a command that some service must consume: RabbitMQ returns it instead of dropping it
+    /// when no queue is bound (e.g. no deployer ever started on this broker), and MassTransit then throws
+    /// <see cref="MessageReturnedException"/> so the caller can say so rather than lose the work.</summary>
+    public static Task PublishCommand<T>(this IPublishEndpoint publish, T message, CancellationToken ct)
+        where T : class =>
+        publish.Publish(message, context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+        }, ct);
 }

@@ -35,6 +35,7 @@ public static class RegistryServiceExtensions
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton<SecretProtector>();
         s.AddExceptionHandler<SecretKeyMismatchHandler>();
+        s.AddExceptionHandler<UnroutedCommandHandler>();
         s.AddSingleton<AdminAuth>();
         s.AddScoped<AppRegistrar>();
         s.AddScoped<AppInfoLoader>();

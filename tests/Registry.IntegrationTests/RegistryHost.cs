@@ -15,22 +15,25 @@ namespace ExApps.Registry.IntegrationTests;
 /// <summary>The real registry (its own <c>AddRegistry</c>/<c>MapRegistryEndpoints</c>) on 127.0.0.1:0, with a
 /// fresh database and RabbitMQ vhost, plus a bus of the test's own on that vhost that records what the registry
 /// publishes to the deployer and the lifecycle.</summary>
-public sealed class RegistryHost : IAsyncLifetime
+public class RegistryHost : IAsyncLifetime
 {
     public const string Token = "registry-it-token-0123456789";
-    private const string Database = "exapps_registry_it";
-    private const string VirtualHost = "exapps-registry-it";
+    protected virtual string Database => "exapps_registry_it";
+    protected virtual string VirtualHost => "exapps-registry-it";
+    /// <summary>Whether the test's bus consumes what the registry sends to the deployer and the lifecycle.</summary>
+    protected virtual bool ObserveCommands => true;
 
     private WebApplication? _app;
     private IBusControl? _bus;
 
-    public static string ConnectionString { get; } =
+    public string ConnectionString =>
         (Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
             : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres")
         .Replace("Database=postgres", $"Database={Database}");
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
-    public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(ConnectionString);
+    private NpgsqlDataSource? _db;
+    public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString);
     public IBus Bus => _bus!;
     public ConcurrentQueue<DeployRequested> Deploys { get; } = new();
     public ConcurrentQueue<DisableApp> Disables { get; } = new();
@@ -72,7 +75,7 @@ public sealed class RegistryHost : IAsyncLifetime
         _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host("127.0.0.1", VirtualHost, h => { h.Username("guest"); h.Password("guest"); });
-            cfg.ReceiveEndpoint("registry-it-observer", e =>
+            if (ObserveCommands) cfg.ReceiveEndpoint("registry-it-observer", e =>
             {
                 e.Handler<DeployRequested>(c => { Deploys.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<DisableApp>(c => { Disables.Enqueue(c.Message); return Task.CompletedTask; });

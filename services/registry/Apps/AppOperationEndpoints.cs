@@ -1,3 +1,4 @@
+using ExApps.ServiceDefaults;
 using ExApps.Contracts;
 using ExApps.Registry.Api;
 using ExApps.Registry.Daemons;
@@ -36,7 +37,7 @@ public static class AppOperationEndpoints
         var status = AppStatus.Parse(row.Status);
         status.Error = ""; // a new attempt: an error shown from now on is this attempt's
         row.Status = status.ToJson();
-        await publish.Publish(new EnableApp(row.OperationId, AppMessages.Endpoint(row, daemon, protector),
+        await publish.PublishCommand(new EnableApp(row.OperationId, AppMessages.Endpoint(row, daemon, protector),
             AppMessages.ContainerDaemon(daemon, protector)), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -59,7 +60,7 @@ public static class AppOperationEndpoints
             var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
             operations.Start(row, AppOperations.Disable, Guid.NewGuid());
             operation = row.OperationId;
-            await publish.Publish(new DisableApp(operation, AppMessages.Endpoint(row, daemon, protector),
+            await publish.PublishCommand(new DisableApp(operation, AppMessages.Endpoint(row, daemon, protector),
                 AppMessages.ContainerDaemon(daemon, protector), StopContainer: true), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

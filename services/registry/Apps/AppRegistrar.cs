@@ -1,3 +1,4 @@
+using ExApps.ServiceDefaults;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ExApps.Contracts;
@@ -79,14 +80,16 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
         var request = AppMessages.Deploy(row, daemon, row.OperationId, AppApiProtocol.KindInstall, protector);
         try
         {
-            await publish.Publish(request, ct);
+            await publish.PublishCommand(request, ct);
         }
         catch (Exception e)
         {
             // Nothing half-done stays behind: without the event no deploy would ever happen.
             log.LogError(e, "Publishing DeployRequested for {AppId} failed; registration rolled back", appId);
             await db.Apps.Where(a => a.AppId == appId).ExecuteDeleteAsync(CancellationToken.None);
-            return Problems.Of(503, "bus_unavailable", "The message bus is unavailable; the app was not registered. Try again.");
+            return e is MessageReturnedException
+                ? Problems.Of(503, "no_consumer", "No deployer is listening on the message bus (start the deployer service); the app was not registered.")
+                : Problems.Of(503, "bus_unavailable", "The message bus is unavailable; the app was not registered. Try again.");
         }
         log.LogInformation("ExApp {AppId} {Version} registered on {Daemon} port {Port}; deploy {OperationId} requested",
             appId, row.Version, daemon.Name, row.Port, row.OperationId);

@@ -1,3 +1,4 @@
+using ExApps.ServiceDefaults;
 using System.Text.Json;
 using ExApps.Contracts;
 using ExApps.Registry.Api;
@@ -54,7 +55,7 @@ public sealed class UpdateFlow(RegistryDb db, AppInfoLoader loader, AppOperation
         {
             // Disable first (PUT /enabled?enabled=0, stop the container); Disabled continues in RedeployAsync.
             operations.Start(row, AppOperations.Update, Guid.NewGuid());
-            await publish.Publish(new DisableApp(row.OperationId, AppMessages.Endpoint(row, daemon, protector),
+            await publish.PublishCommand(new DisableApp(row.OperationId, AppMessages.Endpoint(row, daemon, protector),
                 AppMessages.ContainerDaemon(daemon, protector), StopContainer: true), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -67,7 +68,7 @@ public sealed class UpdateFlow(RegistryDb db, AppInfoLoader loader, AppOperation
             await tx.CommitAsync(ct);
             try
             {
-                await publish.Publish(AppMessages.Deploy(row, daemon, deployOperation, AppApiProtocol.KindUpdate, protector), ct);
+                await publish.PublishCommand(AppMessages.Deploy(row, daemon, deployOperation, AppApiProtocol.KindUpdate, protector), ct);
             }
             catch (Exception e)
             {
