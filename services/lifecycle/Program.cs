@@ -2,10 +2,8 @@ using ExApps.Lifecycle;
 using ExApps.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-    builder.WebHost.UseUrls("http://127.0.0.1:8082");
-
 builder.AddServiceDefaults();
+builder.UseDefaultUrl("http://127.0.0.1:8082");
 // Registered before the bus: the schema migration is a hosted service and hosted services start in order.
 builder.AddLifecycle();
 builder.AddServiceBus(bus => bus.AddLifecycleConsumers());
