@@ -67,6 +67,22 @@ public sealed class LifecycleFixture : PlatformFixture
         return ((int)res.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>Starts an install of the test ExApp on the Docker daemon through the admin API (returns at once),
+    /// with declared variables set, e.g. TEST_INIT_MODE.</summary>
+    public async Task StartInstallAsync(string appId, Dictionary<string, string> env)
+    {
+        await EnsureDockerDaemonAsync();
+        await RemoveAppAsync(appId);
+        var (code, body) = await AdminPostAsync("/admin/apps", new Dictionary<string, object>
+        {
+            ["appid"] = appId,
+            ["daemon"] = DockerDaemon,
+            ["info_xml"] = File.ReadAllText(TestApps.InfoXmlFor(appId)),
+            ["env"] = env,
+        });
+        Assert.True(code == 202, $"{code} {body}");
+    }
+
     /// <summary>Removes the app, its container and its data volume, whatever state the test left it in.</summary>
     public async Task RemoveAppAsync(string appId)
     {

@@ -92,18 +92,9 @@ public sealed class LifecycleOperationTests(LifecycleFixture platform)
     public async Task Lifecycle_killed_during_the_heartbeat_finishes_the_install_after_a_restart()
     {
         var appId = platform.AppPrefix + "restart";
-        await platform.EnsureDockerDaemonAsync();
-        await platform.RemoveAppAsync(appId);
         try
         {
-            var (code, body) = await platform.AdminPostAsync("/admin/apps", new Dictionary<string, object>
-            {
-                ["appid"] = appId,
-                ["daemon"] = LifecycleFixture.DockerDaemon,
-                ["info_xml"] = File.ReadAllText(TestApps.InfoXmlFor(appId)),
-                ["env"] = new Dictionary<string, string> { ["TEST_HEARTBEAT_DELAY_SECONDS"] = "10" },
-            });
-            Assert.True(code == 202, $"{code} {body}");
+            await platform.StartInstallAsync(appId, new() { ["TEST_HEARTBEAT_DELAY_SECONDS"] = "10" });
             // the container runs and the heartbeat is under way (the app answers only 10 s after its start)
             await platform.WaitUntilAsync(appId, a => a.GetProperty("status").GetProperty("deploy").GetInt32() == 100,
                 "deployed");
@@ -130,18 +121,9 @@ public sealed class LifecycleOperationTests(LifecycleFixture platform)
     public async Task Lifecycle_killed_during_init_finishes_the_install_after_a_restart()
     {
         var appId = platform.AppPrefix + "restartinit";
-        await platform.EnsureDockerDaemonAsync();
-        await platform.RemoveAppAsync(appId);
         try
         {
-            var (code, body) = await platform.AdminPostAsync("/admin/apps", new Dictionary<string, object>
-            {
-                ["appid"] = appId,
-                ["daemon"] = LifecycleFixture.DockerDaemon,
-                ["info_xml"] = File.ReadAllText(TestApps.InfoXmlFor(appId)),
-                ["env"] = new Dictionary<string, string> { ["TEST_INIT_MODE"] = "slow" },
-            });
-            Assert.True(code == 202, $"{code} {body}");
+            await platform.StartInstallAsync(appId, new() { ["TEST_INIT_MODE"] = "slow" });
             // init is under way: the ExApp reports 0..100 over about 10 s
             await platform.WaitUntilAsync(appId, a => a.GetProperty("status").GetProperty("init").GetInt32() is > 0 and < 100,
                 "init under way");
