@@ -39,6 +39,8 @@ public sealed class AdminClient : IDisposable
     public Task<JsonElement> RegisterAppAsync(RegisterAppRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "admin/apps", request, ct);
 
+    public Task<JsonElement> ListAppsRawAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "admin/apps", null, ct);
+
     public async Task<IReadOnlyList<AppView>> ListAppsAsync(CancellationToken ct) =>
         Read<List<AppView>>(await SendAsync(HttpMethod.Get, "admin/apps", null, ct));
 

@@ -12,6 +12,18 @@ public static class AppFormatter
     public static string ListLine(AppView app) =>
         $"{app.Appid} ({app.Name}): {app.Version} [{(app.Enabled ? "enabled" : "disabled")}]";
 
+    public static readonly string[] TableHeaders = ["App ID", "Name", "Version", "Daemon", "Port", "State", "Status"];
+
+    /// <summary>The app list for people: one row per app with its daemon, port and where its status stands.</summary>
+    public static string Table(IReadOnlyList<AppView> apps) => TextTable.Render(TableHeaders, apps.Select(a => (IReadOnlyList<string>)
+    [
+        a.Appid, a.Name, a.Version, a.DaemonConfigName, a.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        a.Enabled ? "enabled" : "disabled",
+        a.Status.Error.Length > 0 ? "error: " + a.Status.Error
+            : a.Operation is { } op ? $"{op}: deploy {a.Status.Deploy}%, init {a.Status.Init}%"
+            : "",
+    ]).ToList());
+
     /// <summary>e.g. <c>hello: deploy 100% | init  40% | init</c>.</summary>
     public static string ProgressLine(AppView app) =>
         $"{app.Appid}: deploy {app.Status.Deploy,3}% | init {app.Status.Init,3}% | {Stage(app)}";

@@ -66,6 +66,22 @@ public sealed class FormattingTests
         Assert.Equal("hello (Hello): 1.0.0 [disabled]", AppFormatter.ListLine(TestData.App(100, 40, "init")));
     }
 
+    [Fact]
+    public void App_table_shows_daemon_port_state_and_where_the_status_stands()
+    {
+        var table = AppFormatter.Table([
+            TestData.App(100, 100, "", enabled: true),
+            TestData.App(100, 40, "init", operation: "install"),
+            TestData.App(100, 0, "healthcheck", error: "Heartbeat check failed"),
+        ]);
+        var lines = table.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.All(AppFormatter.TableHeaders, h => Assert.Contains(h, lines[1])); // lines[0] is the border
+        Assert.Contains(lines, l => l.Contains("hello") && l.Contains("23000") && l.Contains("enabled"));
+        Assert.Contains(lines, l => l.Contains("install: deploy 100%, init 40%") && l.Contains("disabled"));
+        Assert.Contains(lines, l => l.Contains("error: Heartbeat check failed"));
+    }
+
     [Theory]
     [InlineData(0, 0, "", "", false, "hello: deploy   0% | init   0% | waiting")]
     [InlineData(45, 0, "deploy", "", false, "hello: deploy  45% | init   0% | deploy")]

@@ -36,6 +36,9 @@ public sealed class InstallTests(PlatformFixture platform)
         Assert.Equal("", status.GetProperty("action").GetString());
         Assert.Equal("", status.GetProperty("error").GetString());
         var port = app.GetProperty("port").GetInt32();
+        var table = await platform.Cli("app:list", "--output=table");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains(table.StdOut.Split('\n'), l => l.Contains(appId) && l.Contains(DockerDaemon) && l.Contains($" {port} ") && l.Contains("enabled"));
 
         var container = await Docker.InspectContainerAsync($"nc_app_{appId}");
         Assert.NotNull(container);
