@@ -83,6 +83,19 @@ public sealed class LifecycleFixture : PlatformFixture
         Assert.True(code == 202, $"{code} {body}");
     }
 
+    /// <summary>Asserts an operation ended with the app enabled, no error, init 100, and the ExApp told once to
+    /// enable with valid AppAPI headers; returns what the ExApp saw (its /test/state).</summary>
+    public async Task<JsonElement> AssertEnabledAsync(JsonElement app)
+    {
+        Assert.True(app.GetProperty("enabled").GetBoolean(), app + "\n" + Logs());
+        Assert.Equal("", app.GetProperty("status").GetProperty("error").GetString());
+        Assert.Equal(100, app.GetProperty("status").GetProperty("init").GetInt32());
+        var state = await TestApps.StateAsync(Http, app.GetProperty("port").GetInt32());
+        Assert.Equal([1], state.GetProperty("enabled_calls").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal(0, state.GetProperty("header_failures").GetInt32());
+        return state;
+    }
+
     /// <summary>Removes the app, its container and its data volume, whatever state the test left it in.</summary>
     public async Task RemoveAppAsync(string appId)
     {

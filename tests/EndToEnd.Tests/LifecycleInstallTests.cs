@@ -28,13 +28,9 @@ public sealed class LifecycleInstallTests(LifecycleFixture platform)
             var (result, app) = await InstallAsync(appId, "TEST_HEARTBEAT_DELAY_SECONDS=5");
 
             Assert.True(result.ExitCode == 0, result + "\n" + platform.Logs());
-            Assert.True(app.GetProperty("enabled").GetBoolean());
-            Assert.Equal("", Status(app).GetProperty("error").GetString());
-            Assert.Equal(100, Status(app).GetProperty("init").GetInt32());
+            var state = await platform.AssertEnabledAsync(app);
             Assert.True(Status(app).GetProperty("heartbeat_count").GetInt32() > 0, app.ToString());
-            var state = await TestApps.StateAsync(platform.Http, app.GetProperty("port").GetInt32());
             Assert.Equal(1, state.GetProperty("init_calls").GetInt32());
-            Assert.Equal([1], state.GetProperty("enabled_calls").EnumerateArray().Select(x => x.GetInt32()));
         }
         finally
         {

@@ -104,12 +104,8 @@ public sealed class LifecycleOperationTests(LifecycleFixture platform)
             await platform.RestartAsync("lifecycle");
             var app = await platform.WaitEndedAsync(appId);
 
-            Assert.True(app.GetProperty("enabled").GetBoolean(), app + "\n" + platform.Logs());
-            Assert.Equal("", app.GetProperty("status").GetProperty("error").GetString());
-            Assert.Equal(100, app.GetProperty("status").GetProperty("init").GetInt32());
-            var state = await TestApps.StateAsync(platform.Http, app.GetProperty("port").GetInt32());
+            var state = await platform.AssertEnabledAsync(app);
             Assert.Equal(1, state.GetProperty("init_calls").GetInt32());
-            Assert.Equal([1], state.GetProperty("enabled_calls").EnumerateArray().Select(x => x.GetInt32()));
         }
         finally
         {
@@ -134,12 +130,7 @@ public sealed class LifecycleOperationTests(LifecycleFixture platform)
             await platform.RestartAsync("lifecycle");
             var app = await platform.WaitEndedAsync(appId);
 
-            Assert.True(app.GetProperty("enabled").GetBoolean(), app + "\n" + platform.Logs());
-            Assert.Equal("", app.GetProperty("status").GetProperty("error").GetString());
-            Assert.Equal(100, app.GetProperty("status").GetProperty("init").GetInt32());
-            var state = await TestApps.StateAsync(platform.Http, app.GetProperty("port").GetInt32());
-            Assert.Equal([1], state.GetProperty("enabled_calls").EnumerateArray().Select(x => x.GetInt32()));
-            Assert.Equal(0, state.GetProperty("header_failures").GetInt32());
+            await platform.AssertEnabledAsync(app);
         }
         finally
         {
