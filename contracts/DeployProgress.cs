@@ -1,4 +1,5 @@
 namespace ExApps.Contracts;
 
-/// <summary>Deploy progress 0..100 of an operation (spec §2.1 rules are applied by the registry).</summary>
+/// <summary>Deploy progress 0..100 of an operation, from the deployer; the lifecycle turns it into the status
+/// object's <c>deploy</c> (docs/protocol.md, "Status object").</summary>
 public sealed record DeployProgress(Guid OperationId, string AppId, int Progress);

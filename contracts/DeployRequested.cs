@@ -1,7 +1,8 @@
 namespace ExApps.Contracts;
 
-/// <summary>Published by the registry when an ExApp must be deployed (install or update). Self-contained: the
-/// deployer needs nothing else. <see cref="Kind"/> is <c>install</c> or <c>update</c>.</summary>
+/// <summary>Sent by the lifecycle when an ExApp must be deployed (install or update). Self-contained: the
+/// deployer needs nothing else. <see cref="Kind"/> is <c>install</c> or <c>update</c>. Answered with
+/// <see cref="DeployProgress"/> events, then <see cref="ContainerStarted"/> or <see cref="DeployFailed"/>.</summary>
 public sealed record DeployRequested(
     Guid OperationId,
     string AppId,

@@ -1,5 +1,5 @@
 namespace ExApps.Contracts;
 
-/// <summary>An init progress report (0..100, optional error), from the ExApp through the gateway or from the
-/// lifecycle itself (an init step that does not exist counts as 100).</summary>
+/// <summary>An init progress report of an ExApp (0..100, optional error), published by the gateway for the
+/// authenticated ExApp; judged by the lifecycle alone, against the app's current operation.</summary>
 public sealed record InitProgress(string AppId, int Progress, string Error, DateTimeOffset ReportedAt);

@@ -8,10 +8,12 @@ namespace ExApps.Cli.Api;
 public sealed class AdminClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly AppWatchStream _watch;
 
     public AdminClient(Uri baseUrl, string token, HttpMessageHandler? handler = null)
     {
         BaseUrl = baseUrl;
+        _watch = new AppWatchStream(baseUrl, token, handler);
         _http = handler is null ? new HttpClient() : new HttpClient(handler);
         // app:disable and app:unregister wait on the platform while an ExApp is told to stop (up to ~90 s).
         _http.Timeout = TimeSpan.FromMinutes(5);
@@ -46,6 +48,9 @@ public sealed class AdminClient : IDisposable
 
     public async Task<AppView> GetAppAsync(string appId, CancellationToken ct) =>
         Read<AppView>(await SendAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}", null, ct));
+
+    /// <summary>The app's view now and on every change until it is removed (see <see cref="AppWatchStream"/>).</summary>
+    public IAsyncEnumerable<AppView> WatchAppAsync(string appId, CancellationToken ct) => _watch.WatchAsync(appId, ct);
 
     public async Task<string?> UnregisterAppAsync(string appId, bool rmData, bool force, CancellationToken ct)
     {

@@ -45,7 +45,7 @@ public sealed class DaemonView
     }
 }
 
-/// <summary>The status object of spec §2.1.</summary>
+/// <summary>The status object of docs/protocol.md §2.1.</summary>
 public sealed class AppStatus
 {
     public int Deploy { get; init; }
@@ -71,6 +71,28 @@ public sealed class AppView
 
     /// <summary>The operation running for the app (install, update, enable, disable, unregister), or null.</summary>
     public string? Operation { get; init; }
+
+    /// <summary>More of the operation in flight: its id and step (<c>requested</c> until the platform picks it up).</summary>
+    public OperationView? CurrentOperation { get; init; }
+
+    /// <summary>How the latest operation ended.</summary>
+    public OutcomeView? LastOperation { get; init; }
+}
+
+public sealed class OperationView
+{
+    public Guid Id { get; init; }
+    public string Kind { get; init => field = value ?? ""; } = "";
+    public string Step { get; init => field = value ?? ""; } = "";
+}
+
+/// <summary><see cref="Outcome"/>: enabled, disabled, failed, refused or removed.</summary>
+public sealed class OutcomeView
+{
+    public Guid Id { get; init; }
+    public string Kind { get; init => field = value ?? ""; } = "";
+    public string Outcome { get; init => field = value ?? ""; } = "";
+    public string Error { get; init => field = value ?? ""; } = "";
 }
 
 /// <summary>Answer of <c>POST /admin/daemons/{name}/check</c>.</summary>

@@ -18,6 +18,20 @@ public static class PostgresSchema
     public static string ConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         configuration.GetConnectionString("Postgres") is { Length: > 0 } cs ? cs : DefaultConnectionString;
 
+    /// <summary>Pool limits for a service's data source, unless the connection string sets its own: a service
+    /// opens at most <paramref name="maxPoolSize"/> connections (the four services together stay well inside
+    /// PostgreSQL's default max_connections of 100, replicas included), and a request beyond that waits up to 30 s
+    /// for a free one instead of failing.</summary>
+    public static string WithPoolLimits(string connectionString, int maxPoolSize)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+            csb.MaxPoolSize = maxPoolSize;
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) csb.Timeout = 30;
+        return csb.ConnectionString;
+    }
+
     public static async Task EnsureDatabaseAsync(string connectionString, CancellationToken ct = default)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);

@@ -48,6 +48,7 @@ public static class DeployerExtensions
         bus.AddConsumer<StartContainerConsumer>();
         bus.AddConsumer<StopContainerConsumer>();
         bus.AddConsumer<GetContainerLogsConsumer>();
+        bus.AddConsumer<InspectContainerConsumer>();
         bus.AddConsumer<CheckDaemonConsumer>();
         return bus;
     }

@@ -3,7 +3,7 @@ using ExApps.Deployer.Deploy;
 
 namespace ExApps.Deployer;
 
-/// <summary>Section <c>Deployer</c>. Defaults are AppAPI's (spec §3); tests shorten the waits.</summary>
+/// <summary>Section <c>Deployer</c>. Defaults are AppAPI's (docs/protocol.md §3); tests shorten the waits.</summary>
 public sealed class DeployerOptions : IValidatableObject
 {
     public const string Section = "Deployer";

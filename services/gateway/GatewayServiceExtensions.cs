@@ -25,6 +25,10 @@ public static class GatewayServiceExtensions
                 "Gateway:Limits values must be positive (sizes at least 1024 bytes).")
             .ValidateOnStart();
         s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<StatusReportOptions>().BindConfiguration(StatusReportOptions.Section)
+            .Validate(o => o.PerSecond > 0 && o.Burst > 0, "Gateway:StatusReports:PerSecond and Burst must be positive.")
+            .ValidateOnStart();
+        s.AddSingleton<StatusReportLimiter>();
 
         var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.Limits ?? new LimitOptions();
         builder.WebHost.ConfigureKestrel(k =>

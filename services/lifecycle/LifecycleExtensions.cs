@@ -1,8 +1,11 @@
+using ExApps.Contracts;
 using ExApps.Lifecycle.Consumers;
+using ExApps.Lifecycle.Engine;
 using ExApps.Lifecycle.ExAppHttp;
-using ExApps.Lifecycle.Flow;
+using ExApps.Lifecycle.Machine;
 using ExApps.Lifecycle.Persistence;
-using ExApps.Lifecycle.Workers;
+using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Outbox;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,40 +36,33 @@ public static class LifecycleExtensions
 
         var database = new LifecycleDatabase(configuration.GetConnectionString("Postgres") ?? DefaultConnectionString);
         services.AddSingleton(database);
-        services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(database.ConnectionString, 20)));
         services.AddHostedService<SchemaMigrationService>();
-        services.AddSingleton<OperationStore>();
-        services.AddSingleton<Outbox>();
-        services.AddSingleton<OutboxSignal>();
+        services.AddTransactionalOutbox(LifecycleMigrations.Schema);
 
         // Per-call time limits come from the options; the factory's handler rotation follows ExApp DNS changes
         // (containers get new addresses when they are recreated). No request logging: heartbeats poll often.
         services.AddHttpClient(ExAppClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
-        services.AddSingleton<IExAppClient, ExAppClient>();
+        services.TryAddSingleton<IExAppClient, ExAppClient>();
+        services.TryAddSingleton<IContainerInspector, ContainerInspector>();
 
-        services.AddSingleton<HeartbeatSignal>();
-        services.AddSingleton<InitStep>();
-        services.AddSingleton<EnableStep>();
-        services.AddSingleton<ContainerControl>();
-        services.AddSingleton<ContainerStartStep>();
-        services.AddSingleton<DisableStep>();
-        services.AddHostedService<HeartbeatWorker>();
-        services.AddHostedService<TimeoutWorker>();
-        services.AddHostedService<OutboxPublisher>();
+        services.AddSingleton<AppOperationMachine>();
+        services.AddSingleton<AppStore>();
+        services.AddSingleton<StepSignal>();
+        services.AddSingleton<OperationEngine>();
+        services.AddSingleton<StepActions>();
+        services.AddSingleton<LiveInstances>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveInstances>());
+        services.AddHostedService<StepWorker>();
         return services;
     }
 
     public static IBusRegistrationConfigurator AddLifecycleConsumers(this IBusRegistrationConfigurator bus)
     {
-        // Queues are named after this service: the registry consumes some of the same events, and each service
-        // needs its own copy of them rather than competing with the other for it.
-        bus.AddConsumer<ContainerStartedConsumer>().Endpoint(e => e.Name = "lifecycle-container-started");
-        bus.AddConsumer<InitProgressConsumer>().Endpoint(e => e.Name = "lifecycle-init-progress");
-        bus.AddConsumer<AppUnregisteredConsumer>().Endpoint(e => e.Name = "lifecycle-app-unregistered");
-        bus.AddConsumer<EnableAppConsumer>().Endpoint(e => e.Name = "lifecycle-enable-app");
-        bus.AddConsumer<DisableAppConsumer>().Endpoint(e => e.Name = "lifecycle-disable-app");
-        bus.AddConsumer<AppVersionReportedConsumer>().Endpoint(e => e.Name = "lifecycle-app-version-reported");
+        bus.AddConsumer<OperationConsumer, OperationConsumerDefinition>();
+        bus.AddConsumer<InitProgressConsumer, InitProgressConsumerDefinition>();
+        bus.AddRequestClient<InspectContainer>();
         return bus;
     }
 }

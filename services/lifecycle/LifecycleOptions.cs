@@ -2,13 +2,13 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Lifecycle;
 
-/// <summary>Timings of the heartbeat -> init -> enable flow, section <c>Lifecycle</c> (TimeSpan strings such as
-/// <c>00:10:00</c>). Defaults are AppAPI's (spec §5).</summary>
+/// <summary>Timings of app operations, section <c>Lifecycle</c> (TimeSpan strings such as <c>00:10:00</c>).
+/// Defaults are AppAPI's where AppAPI has one (docs/protocol.md).</summary>
 public sealed class LifecycleOptions
 {
     public const string Section = "Lifecycle";
 
-    /// <summary>How long after ContainerStarted the ExApp may take to answer its heartbeat.</summary>
+    /// <summary>How long after its container started the ExApp may take to answer its heartbeat.</summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Pause between heartbeat tries once the quick first retries (50, 100, 200, 400 ms) are spent.</summary>
@@ -23,25 +23,38 @@ public sealed class LifecycleOptions
     /// <summary>Limit of the <c>POST /init</c> call itself (the ExApp answers at once and reports later).</summary>
     public TimeSpan InitRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Limit of <c>PUT /enabled?enabled=1</c>.</summary>
+    /// <summary>Limit of <c>PUT /enabled?enabled=1|0</c>.</summary>
     public TimeSpan EnableTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Limit of an enable's container start (StartContainer to the deployer, which waits up to 90 s for
-    /// running and 15 min for healthy).</summary>
+    /// <summary>A deploy that reports no progress for this long has lost its deployer (pull progress comes often;
+    /// the longest quiet part is the container's health wait, 15 min).</summary>
+    public TimeSpan DeployIdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Limit of an enable's container start (the deployer waits up to 90 s for running and 15 min for
+    /// healthy).</summary>
     public TimeSpan ContainerStartTimeout { get; set; } = TimeSpan.FromMinutes(17);
 
-    /// <summary>Limit of a disable's container stop (StopContainer to the deployer).</summary>
+    /// <summary>Limit of a disable's container stop.</summary>
     public TimeSpan ContainerStopTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often the outbox is checked for events a stopped process left unpublished (events of this
-    /// process go out at once).</summary>
-    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Limit of an unregister's container removal.</summary>
+    public TimeSpan ContainerRemoveTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often the database is scanned for expired inits and abandoned enables and init calls.</summary>
-    public TimeSpan TimeoutScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a step that marked the app enabled waits for the registry to show it before it calls the
+    /// ExApp anyway (the registry is down or slow).</summary>
+    public TimeSpan VisibleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Apps driven at once by one process (heartbeat, init call and enable of each run in parallel).</summary>
-    public int MaxConcurrentApps { get; set; } = 64;
+    /// <summary>How often a starting or initializing app's container is checked for a crash.</summary>
+    public TimeSpan ContainerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Limit of one container check (a request to a deployer).</summary>
+    public TimeSpan InspectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A lifecycle process not seen for this long is dead: its steps are taken over.</summary>
+    public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Step calls (heartbeats, init and enable calls) one process runs at once.</summary>
+    public int MaxConcurrentSteps { get; set; } = 128;
 }
 
 /// <summary>Fails the start with the name of every bad setting.</summary>
@@ -50,25 +63,23 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
     public ValidateOptionsResult Validate(string? name, LifecycleOptions o)
     {
         var failures = new List<string>();
-        Positive(failures, nameof(o.HeartbeatTimeout), o.HeartbeatTimeout);
-        Positive(failures, nameof(o.HeartbeatInterval), o.HeartbeatInterval);
-        Positive(failures, nameof(o.HeartbeatRequestTimeout), o.HeartbeatRequestTimeout);
-        Positive(failures, nameof(o.InitTimeout), o.InitTimeout);
-        Positive(failures, nameof(o.InitRequestTimeout), o.InitRequestTimeout);
-        Positive(failures, nameof(o.EnableTimeout), o.EnableTimeout);
-        Positive(failures, nameof(o.TimeoutScanInterval), o.TimeoutScanInterval);
-        Positive(failures, nameof(o.ContainerStartTimeout), o.ContainerStartTimeout);
-        Positive(failures, nameof(o.ContainerStopTimeout), o.ContainerStopTimeout);
-        Positive(failures, nameof(o.OutboxPollInterval), o.OutboxPollInterval);
-        if (o.MaxConcurrentApps < 1)
-            failures.Add($"{LifecycleOptions.Section}:{nameof(o.MaxConcurrentApps)} must be at least 1.");
+        foreach (var (setting, value) in new (string, TimeSpan)[]
+                 {
+                     (nameof(o.HeartbeatTimeout), o.HeartbeatTimeout), (nameof(o.HeartbeatInterval), o.HeartbeatInterval),
+                     (nameof(o.HeartbeatRequestTimeout), o.HeartbeatRequestTimeout), (nameof(o.InitTimeout), o.InitTimeout),
+                     (nameof(o.InitRequestTimeout), o.InitRequestTimeout), (nameof(o.EnableTimeout), o.EnableTimeout),
+                     (nameof(o.DeployIdleTimeout), o.DeployIdleTimeout), (nameof(o.ContainerStartTimeout), o.ContainerStartTimeout),
+                     (nameof(o.ContainerStopTimeout), o.ContainerStopTimeout), (nameof(o.ContainerRemoveTimeout), o.ContainerRemoveTimeout),
+                     (nameof(o.VisibleTimeout), o.VisibleTimeout), (nameof(o.ContainerCheckInterval), o.ContainerCheckInterval),
+                     (nameof(o.InspectTimeout), o.InspectTimeout), (nameof(o.InstanceTimeout), o.InstanceTimeout),
+                 })
+        {
+            // HttpClient and timers reject spans beyond ~24 days; nothing here needs that long.
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(24))
+                failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 (exclusive) and 24 days, was {value}.");
+        }
+        if (o.MaxConcurrentSteps < 1)
+            failures.Add($"{LifecycleOptions.Section}:{nameof(o.MaxConcurrentSteps)} must be at least 1.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void Positive(List<string> failures, string setting, TimeSpan value)
-    {
-        // HttpClient and timers reject spans beyond ~24 days; nothing in this flow needs that long.
-        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(24))
-            failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 (exclusive) and 24 days, was {value}.");
     }
 }

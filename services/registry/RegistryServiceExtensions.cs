@@ -7,6 +7,7 @@ using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
 using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -20,22 +21,21 @@ public static class RegistryServiceExtensions
         var s = builder.Services;
         s.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.PortRangeStart <= o.PortRangeEnd, "Registry:PortRangeStart must not exceed PortRangeEnd.")
-            .Validate(o => o.DisableTimeout > TimeSpan.Zero && o.DeployerRequestTimeout >= TimeSpan.FromSeconds(1)
-                && o.OperationTimeout > TimeSpan.Zero && o.OperationPollInterval > TimeSpan.Zero,
-                "Registry:DisableTimeout, OperationTimeout and OperationPollInterval must be positive, DeployerRequestTimeout at least 1 s.")
+            .Validate(o => o.DisableTimeout > TimeSpan.Zero && o.UnregisterTimeout > TimeSpan.Zero
+                && o.DeployerRequestTimeout >= TimeSpan.FromSeconds(1),
+                "Registry:DisableTimeout and UnregisterTimeout must be positive, DeployerRequestTimeout at least 1 s.")
             .ValidateOnStart();
         s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
         var connectionString = PostgresSchema.ConnectionString(builder.Configuration);
-        s.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        s.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(connectionString, 20)));
         s.AddDbContext<RegistryDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         s.AddHostedService<RegistrySchema>(); // before the bus: consumers need the schema
 
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton<SecretProtector>();
         s.AddExceptionHandler<SecretKeyMismatchHandler>();
-        s.AddExceptionHandler<UnroutedCommandHandler>();
         s.AddSingleton<AdminAuth>();
         s.AddScoped<AppRegistrar>();
         s.AddScoped<AppInfoLoader>();
@@ -43,14 +43,16 @@ public static class RegistryServiceExtensions
         s.AddScoped<UpdateFlow>();
         s.AddScoped<AppUnregistration>();
         s.AddHttpClient(AppInfoLoader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        s.AddTransactionalOutbox(RegistrySchema.Name);
+        s.AddSingleton<AppChangeFeed>();
+        s.AddHostedService(sp => sp.GetRequiredService<AppChangeFeed>());
+        s.AddSingleton<AppWatch>();
 
         builder.AddServiceBus(x =>
         {
-            x.AddConsumer<StatusProjectionConsumer>(typeof(StatusProjectionConsumerDefinition));
-            x.AddRequestClient<RemoveContainer>();
+            x.AddConsumer<AppStatusProjection>(typeof(AppStatusProjectionDefinition));
             x.AddRequestClient<CheckDaemon>();
             x.AddRequestClient<GetContainerLogs>();
-            x.AddConsumer<AppVersionReportedConsumer>().Endpoint(e => e.Name = "registry-app-version-reported");
         });
         return builder;
     }

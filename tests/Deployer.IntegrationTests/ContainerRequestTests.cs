@@ -19,19 +19,19 @@ public sealed class ContainerRequestTests(DeployerFixture fx) : DockerTest
         var stoppedAgain = await Stop(appId);
         var afterStop = await DockerCli.InspectAsync("container", name);
         var running = await fx.Harness.GetRequestClient<StartContainer>()
-            .GetResponse<ContainerRunning>(new StartContainer(appId, DeployerFixture.Daemon()));
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, appId, DeployerFixture.Daemon()));
 
-        Assert.Equal(new ContainerStopped(appId, WasRunning: true), stopped);
-        Assert.Equal(new ContainerStopped(appId, WasRunning: false), stoppedAgain);
+        Assert.Equal(new ContainerStopped(Guid.Empty, appId, WasRunning: true, ""), stopped);
+        Assert.Equal(new ContainerStopped(Guid.Empty, appId, WasRunning: false, ""), stoppedAgain);
         Assert.False(afterStop.GetProperty("State").GetProperty("Running").GetBoolean());
-        Assert.Equal(new ContainerRunning(appId), running.Message);
+        Assert.Equal(new ContainerRunning(Guid.Empty, appId, "", 0), running.Message);
         var afterStart = await DockerCli.InspectAsync("container", name);
         Assert.Equal(id, afterStart.GetProperty("Id").GetString());
         Assert.Equal("running", afterStart.GetProperty("State").GetProperty("Status").GetString());
     }
 
     [Fact]
-    public async Task Starting_an_unhealthy_container_faults_once_with_the_health_reason()
+    public async Task Starting_an_unhealthy_container_fails_once_with_the_health_reason()
     {
         var appId = NewAppId();
         var name = AppApiProtocol.ContainerName(appId);
@@ -40,10 +40,10 @@ public sealed class ContainerRequestTests(DeployerFixture fx) : DockerTest
         await DockerCli.RunAsync("stop", "-t", "1", name);
         var since = DateTimeOffset.UtcNow; // the deploy's own start was seconds before (health check, then stop)
 
-        var e = await Assert.ThrowsAsync<RequestFaultException>(() => fx.Harness.GetRequestClient<StartContainer>()
-            .GetResponse<ContainerRunning>(new StartContainer(appId, DeployerFixture.Daemon())));
+        var answer = await fx.Harness.GetRequestClient<StartContainer>()
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, appId, DeployerFixture.Daemon()));
 
-        Assert.Contains("Container healthcheck failed", e.Fault!.Exceptions[0].Message);
+        Assert.Contains("Container healthcheck failed", answer.Message.Error);
         // Answered at once, not after the bus's retries: the container was started exactly once.
         var starts = await DockerCli.RunAsync("events", "--since", since.ToUnixTimeSeconds().ToString(),
             "--until", DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(),
@@ -52,17 +52,17 @@ public sealed class ContainerRequestTests(DeployerFixture fx) : DockerTest
     }
 
     [Fact]
-    public async Task Starting_or_reading_logs_of_a_missing_container_faults_naming_it()
+    public async Task Starting_or_reading_logs_of_a_missing_container_fails_naming_it()
     {
         var appId = NewAppId();
         var daemon = DeployerFixture.Daemon();
 
-        var start = await Assert.ThrowsAsync<RequestFaultException>(() => fx.Harness.GetRequestClient<StartContainer>()
-            .GetResponse<ContainerRunning>(new StartContainer(appId, daemon)));
+        var start = (await fx.Harness.GetRequestClient<StartContainer>()
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, appId, daemon))).Message;
         var logs = await Assert.ThrowsAsync<RequestFaultException>(() => fx.Harness.GetRequestClient<GetContainerLogs>()
             .GetResponse<ContainerLogs>(new GetContainerLogs(appId, daemon, 10)));
 
-        Assert.Contains($"Container nc_app_{appId} does not exist", start.Fault!.Exceptions[0].Message);
+        Assert.Contains($"Container nc_app_{appId} does not exist", start.Error);
         Assert.Contains($"Container nc_app_{appId} does not exist", logs.Fault!.Exceptions[0].Message);
     }
 
@@ -111,5 +111,5 @@ public sealed class ContainerRequestTests(DeployerFixture fx) : DockerTest
 
     private async Task<ContainerStopped> Stop(string appId) =>
         (await fx.Harness.GetRequestClient<StopContainer>()
-            .GetResponse<ContainerStopped>(new StopContainer(appId, DeployerFixture.Daemon()))).Message;
+            .GetResponse<ContainerStopped>(new StopContainer(Guid.Empty, appId, DeployerFixture.Daemon()))).Message;
 }

@@ -79,7 +79,7 @@ public sealed class DeployerFixture : IAsyncLifetime
 
     public Task<Response<ContainerRemoved>> RemoveAsync(string appId, bool removeData) =>
         Harness.GetRequestClient<RemoveContainer>()
-            .GetResponse<ContainerRemoved>(new RemoveContainer(appId, Daemon(), removeData));
+            .GetResponse<ContainerRemoved>(new RemoveContainer(Guid.Empty, appId, Daemon(), removeData));
 }
 
 /// <summary>The deployer's consumers on MassTransit's in-memory harness, against the real Docker engine and the

@@ -16,13 +16,13 @@ public sealed class RemoveTests(DeployerFixture fx) : DockerTest
 
         var kept = await fx.RemoveAsync(appId, removeData: false);
 
-        Assert.Equal(new ContainerRemoved(appId, ContainerExisted: true, VolumeRemoved: false), kept.Message);
+        Assert.Equal(new ContainerRemoved(Guid.Empty, appId, ContainerExisted: true, VolumeRemoved: false, ""), kept.Message);
         Assert.False(await DockerCli.ExistsAsync("container", container)); // a running container is forced out
         Assert.True(await DockerCli.ExistsAsync("volume", volume));
 
         var removed = await fx.RemoveAsync(appId, removeData: true);
 
-        Assert.Equal(new ContainerRemoved(appId, ContainerExisted: false, VolumeRemoved: true), removed.Message);
+        Assert.Equal(new ContainerRemoved(Guid.Empty, appId, ContainerExisted: false, VolumeRemoved: true, ""), removed.Message);
         Assert.False(await DockerCli.ExistsAsync("volume", volume));
     }
 
@@ -33,6 +33,6 @@ public sealed class RemoveTests(DeployerFixture fx) : DockerTest
 
         var response = await fx.RemoveAsync(appId, removeData: true);
 
-        Assert.Equal(new ContainerRemoved(appId, ContainerExisted: false, VolumeRemoved: false), response.Message);
+        Assert.Equal(new ContainerRemoved(Guid.Empty, appId, ContainerExisted: false, VolumeRemoved: false, ""), response.Message);
     }
 }

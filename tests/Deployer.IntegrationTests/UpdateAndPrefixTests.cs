@@ -72,9 +72,9 @@ public sealed class UpdateAndPrefixTests(DeployerFixture fx) : DockerTest
         Assert.True(await DockerCli.ExistsAsync("container", $"nc_app_{appId}"), "the unprefixed platform's container stays");
 
         var removed = await prefixed.Harness.GetRequestClient<RemoveContainer>()
-            .GetResponse<ContainerRemoved>(new RemoveContainer(appId, DeployerFixture.Daemon(), RemoveData: true));
+            .GetResponse<ContainerRemoved>(new RemoveContainer(Guid.Empty, appId, DeployerFixture.Daemon(), RemoveData: true));
 
-        Assert.Equal(new ContainerRemoved(appId, true, true), removed.Message);
+        Assert.Equal(new ContainerRemoved(Guid.Empty, appId, true, true, ""), removed.Message);
         Assert.False(await DockerCli.ExistsAsync("container", $"second_nc_app_{appId}"));
         Assert.True(await DockerCli.ExistsAsync("container", $"nc_app_{appId}"));
         Assert.True(await DockerCli.ExistsAsync("volume", $"nc_app_{appId}_data"));

@@ -64,7 +64,7 @@ public sealed class DockerClientLogicTests
 
         Assert.NotEqual(first, second);
         Assert.Equal(first, DockerEndpoint.From(Daemon("https", "proxy:2375", new Secret("pw-one"))));
-        Assert.Null(empty.Password); // an empty password means no basic auth (spec §3)
+        Assert.Null(empty.Password); // an empty password means no basic auth (docs/protocol.md §3)
         Assert.DoesNotContain("pw-one", first.ToString());
     }
 

@@ -68,14 +68,14 @@ public sealed class ManualInstallConsumerTests : IAsyncLifetime
         var daemon = Requests.Daemon(acceptsDeployId: AppApiProtocol.ManualInstall);
 
         var running = await _harness.GetRequestClient<StartContainer>()
-            .GetResponse<ContainerRunning>(new StartContainer("manual_app", daemon));
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, "manual_app", daemon));
         var stopped = await _harness.GetRequestClient<StopContainer>()
-            .GetResponse<ContainerStopped>(new StopContainer("manual_app", daemon));
+            .GetResponse<ContainerStopped>(new StopContainer(Guid.Empty, "manual_app", daemon));
         var logs = await _harness.GetRequestClient<GetContainerLogs>()
             .GetResponse<ContainerLogs>(new GetContainerLogs("manual_app", daemon, 10));
 
-        Assert.Equal(new ContainerRunning("manual_app"), running.Message);
-        Assert.Equal(new ContainerStopped("manual_app", false), stopped.Message);
+        Assert.Equal(new ContainerRunning(Guid.Empty, "manual_app", "", 0), running.Message);
+        Assert.Equal(new ContainerStopped(Guid.Empty, "manual_app", false, ""), stopped.Message);
         Assert.Equal(new ContainerLogs("manual_app", ""), logs.Message);
     }
 
@@ -96,8 +96,8 @@ public sealed class ManualInstallConsumerTests : IAsyncLifetime
         var client = _harness.GetRequestClient<RemoveContainer>();
 
         var response = await client.GetResponse<ContainerRemoved>(
-            new RemoveContainer("manual_app", Requests.Daemon(acceptsDeployId: AppApiProtocol.ManualInstall), true));
+            new RemoveContainer(Guid.Empty, "manual_app", Requests.Daemon(acceptsDeployId: AppApiProtocol.ManualInstall), true));
 
-        Assert.Equal(new ContainerRemoved("manual_app", false, false), response.Message);
+        Assert.Equal(new ContainerRemoved(Guid.Empty, "manual_app", false, false, ""), response.Message);
     }
 }

@@ -34,14 +34,6 @@ public sealed class DeployerPlatformFixture : PlatformFixture, IAsyncLifetime
         }
     }
 
-    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var req = new HttpRequestMessage(method, GatewayUrl + path);
-        req.Headers.Authorization = new("Bearer", AdminToken);
-        if (body is not null) req.Content = JsonContent.Create(body);
-        return await Http.SendAsync(req);
-    }
-
     /// <summary>Polls the app until its install finished or failed (spec internal-api: finished = enabled, init
     /// 100 and no action; failed = an error).</summary>
     public async Task<JsonElement> WaitFinishedAsync(string appId, TimeSpan guardTime)
@@ -89,7 +81,7 @@ public sealed class DeployerScaleTests(DeployerPlatformFixture platform)
 
         var accepted = await Task.WhenAll(apps.Select(id => platform.AdminAsync(HttpMethod.Post, "/admin/apps",
             new { appid = id, daemon = Daemon, info_xml = xml.Replace("<id>test-exapp</id>", $"<id>{id}</id>") })));
-        Assert.All(accepted, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.All(accepted, r => Assert.Equal(HttpStatusCode.Accepted, r.Status));
         var finished = await Task.WhenAll(apps.Select(id => platform.WaitFinishedAsync(id, TimeSpan.FromMinutes(10))));
 
         try
@@ -110,7 +102,7 @@ public sealed class DeployerScaleTests(DeployerPlatformFixture platform)
         }
         finally
         {
-            await Task.WhenAll(apps.Select(id => platform.AdminAsync(HttpMethod.Delete, $"/admin/apps/{id}?rm_data=true&force=true")));
+            await Task.WhenAll(apps.Select(id => platform.AdminAsync(HttpMethod.Delete, $"/admin/apps/{id}?rm_data=true&force=true", null)));
         }
         foreach (var id in apps) Assert.Null(await Docker.InspectContainerAsync($"nc_app_{id}"));
     }
@@ -134,7 +126,7 @@ public sealed class DeployerScaleTests(DeployerPlatformFixture platform)
         try
         {
             var accepted = await platform.AdminAsync(HttpMethod.Post, "/admin/apps", new { appid = appId, daemon = Daemon, info_xml = xml });
-            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
 
             // Kill whichever deployer took the install once the pull has visibly started.
             using (var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3))) // hang guard only
@@ -164,7 +156,7 @@ public sealed class DeployerScaleTests(DeployerPlatformFixture platform)
         }
         finally
         {
-            await platform.AdminAsync(HttpMethod.Delete, $"/admin/apps/{appId}?rm_data=true&force=true");
+            await platform.AdminAsync(HttpMethod.Delete, $"/admin/apps/{appId}?rm_data=true&force=true", null);
             await Docker.RemoveContainerAsync($"nc_app_{appId}");
             await ProcessRunner.RunAsync("docker", ["rmi", slowReference]);
             if (killed is not null) await platform.RestartAsync(killed);

@@ -127,6 +127,38 @@ public class PlatformFixture : IAsyncLifetime
         return await res.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>An admin API call through the gateway, with the admin token; the answer as status, text and JSON.</summary>
+    public async Task<AdminAnswer> AdminAsync(HttpMethod method, string path, object? body)
+    {
+        using var req = new HttpRequestMessage(method, GatewayUrl + path);
+        req.Headers.Authorization = new("Bearer", AdminToken);
+        if (body is not null) req.Content = JsonContent.Create(body);
+        using var res = await Http.SendAsync(req);
+        var text = await res.Content.ReadAsStringAsync();
+        return new AdminAnswer(res.StatusCode, text);
+    }
+
+    /// <summary>Waits until every app of <paramref name="ids"/> satisfies <paramref name="done"/> (read through the
+    /// admin API every 250 ms); the bound only ends a test that would hang, saying which apps did not get there.</summary>
+    public async Task<Dictionary<string, JsonElement>> WaitForAppsAsync(IReadOnlyCollection<string> ids,
+        Func<JsonElement, bool> done, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var apps = (await AdminAsync(HttpMethod.Get, "/admin/apps", null)).Json.EnumerateArray()
+                .Where(a => ids.Contains(a.GetProperty("appid").GetString()!))
+                .ToDictionary(a => a.GetProperty("appid").GetString()!, a => a.Clone());
+            var pending = ids.Where(id => !apps.TryGetValue(id, out var a) || !done(a)).ToList();
+            if (pending.Count == 0) return apps;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{pending.Count} of {ids.Count} apps never got there, e.g. " +
+                    string.Join("\n", pending.Take(3).Select(id => apps.TryGetValue(id, out var a) ? a.ToString() : id + " (gone)")) +
+                    "\n" + Logs());
+            await Task.Delay(250);
+        }
+    }
+
     public string Logs() => string.Join("\n", _services.Select(s => $"===== {s.Name} ({s.LogPath})\n{s.Tail(60)}"));
 
     private async Task ResetDatabaseAsync()
@@ -165,6 +197,11 @@ public class PlatformFixture : IAsyncLifetime
         foreach (var s in _services) await s.DisposeAsync();
         Http.Dispose();
     }
+}
+
+public sealed record AdminAnswer(System.Net.HttpStatusCode Status, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 }
 
 [CollectionDefinition(Name)]

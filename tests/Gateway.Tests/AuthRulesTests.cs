@@ -34,15 +34,6 @@ public sealed class AuthRulesTests
     }
 
     [Theory]
-    [InlineData("1.0.1", "1.0.0", 1)]
-    [InlineData("1.10.0", "1.9.2", 1)]
-    [InlineData("1.0", "1.0.0", 0)]
-    [InlineData("0.9.0", "1.0.0", -1)]
-    [InlineData("2.0.0-beta", "2.0.0-alpha", 1)]
-    public void Versions_compare_numerically_by_part(string a, string b, int expected) =>
-        Assert.Equal(expected, AppVersion.Compare(a, b));
-
-    [Theory]
     [InlineData("test-exapp", true)]
     [InlineData("nc_py_api", true)]
     [InlineData("", false)]

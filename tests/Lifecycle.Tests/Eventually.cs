@@ -24,7 +24,7 @@ public static class Eventually
         Get(() => condition() ? "ok" : null, what);
 
     /// <summary>Waits until the app's row satisfies <paramref name="condition"/> and returns it.</summary>
-    public static Task<Persistence.AppOperation> Row(string appId, Func<Persistence.AppOperation, bool> condition,
+    public static Task<Machine.AppState> Row(string appId, Func<Machine.AppState, bool> condition,
         string what) =>
         Get(async () => await TestDatabase.FindAsync(appId) is { } row && condition(row) ? row : null,
             $"{appId}: {what}");

@@ -1,8 +1,10 @@
 using ExApps.Contracts;
-using ExApps.Lifecycle.Persistence;
+using ExApps.Lifecycle.Machine;
+using MassTransit;
 
 namespace ExApps.Lifecycle.Tests;
 
+/// <summary>Every way an install can fail ends the operation with a readable error and the app disabled.</summary>
 public sealed class FailureTests : LifecycleTest
 {
     [Fact]
@@ -11,21 +13,70 @@ public sealed class FailureTests : LifecycleTest
         await using var exApp = await StandInExApp.StartAsync();
         exApp.HeartbeatFailures = StandInExApp.NeverReady;
         await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:HeartbeatTimeout", "00:00:01.500"));
-        var appId = NewAppId();
-        var started = LifecycleTestHost.ContainerStarted(appId, exApp, NewSecret());
+        var app = NewApp(exApp, docker: false);
+        var install = app.Install();
 
-        await host.Publish(started);
-        var failed = await host.Published<HeartbeatFailed>(appId);
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
 
-        Assert.Equal(started.OperationId, failed.OperationId);
-        Assert.Equal("Heartbeat check failed", failed.Reason);
-        Assert.True(failed.FailedTries >= 2, $"only {failed.FailedTries} tries");
-        // every try the ExApp saw is counted, and none is made after the failure
-        Assert.Equal(exApp.HeartbeatCount, failed.FailedTries);
-        var row = await TestDatabase.FindAsync(appId);
-        Assert.Equal((OperationState.Failed, failed.FailedTries), (row!.State, row.FailedTries));
-        Assert.Contains("503", row.LastError);
-        Assert.DoesNotContain(host.PublishedFor(appId), m => m is HeartbeatOk or InitStarted);
+        Assert.Equal((Outcome.Failed, "Heartbeat check failed", false),
+            (ended.LastOperation!.Outcome, ended.Status.Error, ended.Enabled));
+        var failed = await host.Published<HeartbeatFailed>(app.AppId);
+        Assert.Equal(ended.Status.HeartbeatCount, failed.FailedTries);
+        Assert.InRange(failed.FailedTries, 5, exApp.HeartbeatCount);
+        Assert.Empty(exApp.Received("POST", "/init"));
+    }
+
+    [Fact]
+    public async Task Deploy_failure_ends_the_install_with_the_deployers_reason()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        var deployer = new StandInDeployer { DeployFailure = "pull access denied for test/app" };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry());
+        var app = NewApp(exApp);
+        var install = app.Install();
+
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal((Outcome.Failed, "pull access denied for test/app", 50),
+            (ended.LastOperation!.Outcome, ended.Status.Error, ended.Status.Deploy));
+        Assert.Equal(0, exApp.HeartbeatCount);
+    }
+
+    [Fact]
+    public async Task A_deploy_nobody_answers_fails_after_the_idle_timeout()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        var deployer = new StandInDeployer { AnswerDeploys = false };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry(),
+            ("Lifecycle:DeployIdleTimeout", "00:00:01"));
+        var app = NewApp(exApp);
+        var install = app.Install();
+
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Contains("made no progress", ended.Status.Error);
+        Assert.Contains("deployer", ended.Status.Error);
+    }
+
+    [Fact]
+    public async Task A_deploy_request_that_faulted_in_the_deployer_fails_the_install()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        var deployer = new StandInDeployer { AnswerDeploys = false };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry());
+        var app = NewApp(exApp);
+        var install = app.Install();
+        await host.Publish(install);
+        var request = await Eventually.Get(() => deployer.Deploys.FirstOrDefault(), "DeployRequested");
+
+        await host.Harness.Bus.Publish<Fault<DeployRequested>>(new MassTransit.Events.FaultEvent<DeployRequested>(
+            request, Guid.NewGuid(), MassTransit.Metadata.HostMetadataCache.Host, new InvalidOperationException("deployer database down"), []));
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal("Deploy failed: deployer database down", ended.Status.Error);
     }
 
     [Fact]
@@ -34,16 +85,15 @@ public sealed class FailureTests : LifecycleTest
         await using var exApp = await StandInExApp.StartAsync();
         exApp.InitStatus = 500;
         await using var host = await LifecycleTestHost.StartAsync();
-        var (appId, secret) = (NewAppId(), NewSecret());
+        var app = NewApp(exApp);
+        var install = app.Install();
 
-        await host.Publish(LifecycleTestHost.ContainerStarted(appId, exApp, secret));
-        var failed = await host.Published<InitFailed>(appId);
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
 
-        Assert.Equal($"ExApp {appId} init request failed: it answered HTTP 500 (Internal Server Error)", failed.Reason);
-        var row = await TestDatabase.FindAsync(appId);
-        Assert.Equal((OperationState.Failed, failed.Reason), (row!.State, row.LastError));
-        Assert.Empty(exApp.Received("PUT", "/enabled"));
-        host.AssertNeverLogged(secret);
+        Assert.Equal($"ExApp {app.AppId} init request failed: it answered HTTP 500 (Internal Server Error)", ended.Status.Error);
+        Assert.False(ended.Enabled);
+        Assert.Equal(ended.Status.Error, (await host.Published<InitFailed>(app.AppId)).Reason);
     }
 
     [Fact]
@@ -51,17 +101,15 @@ public sealed class FailureTests : LifecycleTest
     {
         await using var exApp = await StandInExApp.StartAsync();
         await using var host = await LifecycleTestHost.StartAsync();
-        var appId = NewAppId();
-        var started = LifecycleTestHost.ContainerStarted(appId, exApp, NewSecret());
-        await host.Publish(started);
-        await host.Published<InitStarted>(appId);
+        var app = NewApp(exApp);
+        var install = app.Install();
+        await host.Publish(install);
+        await Eventually.Row(app.AppId, r => r.Step == Step.Initializing, "initializing");
 
-        await host.Publish(new InitProgress(appId, 30, "model download failed", DateTimeOffset.UtcNow));
-        var failed = await host.Published<InitFailed>(appId);
+        await host.Publish(app.Report(30, "model download failed"));
+        var ended = await host.Ended(app.AppId, install.OperationId);
 
-        Assert.Equal(new InitFailed(started.OperationId, appId, "model download failed"), failed);
-        var row = await TestDatabase.FindAsync(appId);
-        Assert.Equal((OperationState.Failed, "model download failed"), (row!.State, row.LastError));
+        Assert.Equal(("model download failed", false), (ended.Status.Error, ended.Enabled));
         Assert.Empty(exApp.Received("PUT", "/enabled"));
     }
 
@@ -69,59 +117,87 @@ public sealed class FailureTests : LifecycleTest
     public async Task Init_without_completion_times_out_and_a_late_report_is_ignored()
     {
         await using var exApp = await StandInExApp.StartAsync();
-        await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:InitTimeout", "00:00:03"));
-        var appId = NewAppId();
-        var started = LifecycleTestHost.ContainerStarted(appId, exApp, NewSecret());
+        await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:InitTimeout", "00:00:02"));
+        var app = NewApp(exApp, docker: false);
+        var install = app.Install();
 
-        await host.Publish(started);
-        var failed = await host.Published<InitFailed>(appId);
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+        await host.Publish(app.Report(100));
+        await host.Consumed<InitProgress>(p => p.AppId == app.AppId && p.Progress == 100);
 
-        Assert.Equal(new InitFailed(started.OperationId, appId, $"ExApp {appId} initialization timed out (0.05m)"),
-            failed);
-        Assert.Equal(OperationState.Failed, (await TestDatabase.FindAsync(appId))!.State);
-
-        await host.Publish(new InitProgress(appId, 100, "", DateTimeOffset.UtcNow));
-        await host.Consumed<InitProgress>(p => p.AppId == appId);
-        Assert.Equal(OperationState.Failed, (await TestDatabase.FindAsync(appId))!.State);
+        Assert.Equal($"ExApp {app.AppId} initialization timed out (0.03m)", ended.Status.Error);
         Assert.Empty(exApp.Received("PUT", "/enabled"));
-        Assert.DoesNotContain(host.PublishedFor(appId), m => m is Enabled);
+        Assert.Equal(ended.Seq, host.Registry.Latest(app.AppId)!.Seq);
     }
 
     [Fact]
-    public async Task Enable_refused_by_the_ExApp_publishes_EnableFailed_with_its_error()
+    public async Task Enable_refused_by_the_ExApp_disables_the_app_with_its_error()
     {
         await using var exApp = await StandInExApp.StartAsync();
         exApp.InitStatus = 404;
-        exApp.EnableError = "database not ready";
+        exApp.EnableError = "missing model";
         await using var host = await LifecycleTestHost.StartAsync();
-        var appId = NewAppId();
-        var started = LifecycleTestHost.ContainerStarted(appId, exApp, NewSecret());
+        var app = NewApp(exApp);
+        var install = app.Install();
 
-        await host.Publish(started);
-        var failed = await host.Published<EnableFailed>(appId);
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
 
-        Assert.Equal(new EnableFailed(started.OperationId, appId, $"Failed to enable ExApp {appId}: database not ready"),
-            failed);
-        var row = await TestDatabase.FindAsync(appId);
-        Assert.Equal((OperationState.Failed, failed.Reason), (row!.State, row.LastError));
-        Assert.DoesNotContain(host.PublishedFor(appId), m => m is Enabled);
+        Assert.Equal(($"Failed to enable ExApp {app.AppId}: missing model", false), (ended.Status.Error, ended.Enabled));
+        Assert.Equal(ended.Status.Error, (await host.Published<EnableFailed>(app.AppId)).Reason);
     }
 
     [Fact]
-    public async Task Enable_fails_when_the_ExApp_is_unreachable()
+    public async Task A_container_that_exits_while_the_heartbeat_waits_ends_the_install_with_its_exit_code_and_logs()
     {
-        var exApp = await StandInExApp.StartAsync();
-        await using var host = await LifecycleTestHost.StartAsync();
-        var appId = NewAppId();
-        await host.Publish(LifecycleTestHost.ContainerStarted(appId, exApp, NewSecret()));
-        await host.Published<InitStarted>(appId);
-        await Eventually.True(() => exApp.Received("POST", "/init").Count == 1, "POST /init");
-        await exApp.DisposeAsync();
+        await using var exApp = await StandInExApp.StartAsync();
+        exApp.HeartbeatFailures = StandInExApp.NeverReady;
+        var deployer = new StandInDeployer
+        {
+            Inspect = id => new ContainerInspected
+            {
+                AppId = id, Exists = true, Running = false, Status = "exited", ExitCode = 3,
+                Logs = "Traceback: ImportError: no module named torch",
+            },
+        };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry(),
+            ("Lifecycle:ContainerCheckInterval", "00:00:00.200"));
+        var app = NewApp(exApp);
+        var install = app.Install();
 
-        await host.Publish(new InitProgress(appId, 100, "", DateTimeOffset.UtcNow));
-        var failed = await host.Published<EnableFailed>(appId);
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
 
-        Assert.StartsWith($"Failed to enable ExApp {appId}: ", failed.Reason);
-        Assert.Equal(OperationState.Failed, (await TestDatabase.FindAsync(appId))!.State);
+        Assert.StartsWith($"Container nc_app_{app.AppId} exited with code 3", ended.Status.Error);
+        Assert.Contains("no module named torch", ended.Status.Error);
+        await Eventually.True(() => deployer.Stopped.Contains(app.AppId), "the crashed container is stopped");
+    }
+
+    [Fact]
+    public async Task A_container_that_restarts_during_init_ends_the_install()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        var restarts = 0;
+        var deployer = new StandInDeployer
+        {
+            Inspect = id => new ContainerInspected
+            {
+                AppId = id, Exists = true, Running = true, Status = "running", RestartCount = restarts, ExitCode = 137,
+            },
+        };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry(),
+            ("Lifecycle:ContainerCheckInterval", "00:00:00.200"));
+        var app = NewApp(exApp);
+        var install = app.Install();
+        await host.Publish(install);
+        await Eventually.Row(app.AppId, r => r.Step == Step.Initializing, "initializing");
+        await Eventually.True(() => deployer.Inspected.Contains(app.AppId), "a container check during init");
+
+        Interlocked.Increment(ref restarts);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal($"Container nc_app_{app.AppId} restarted 1 time(s) (last exit code 137).", ended.Status.Error);
+        Assert.False(ended.Enabled);
     }
 }

@@ -14,7 +14,11 @@ public abstract class LifecycleTest : IAsyncLifetime
 
     protected static string NewAppId() => "app_" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>A secret shaped like the ones the registry generates (spec §2).</summary>
+    /// <summary>An app of this test: its own id, secret and stand-in ExApp.</summary>
+    protected static TestApp NewApp(StandInExApp exApp, bool docker = true) =>
+        new(NewAppId(), NewSecret(), exApp, docker, Guid.NewGuid());
+
+    /// <summary>A secret shaped like the ones the registry generates (docs/protocol.md).</summary>
     protected static string NewSecret() => RandomNumberGenerator.GetString(SecretAlphabet, 128);
 
     protected static string AuthorizationFor(string secret) =>

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace ExApps.Lifecycle.Tests;
 
 /// <summary>A request the stand-in ExApp received, with its headers (names lower-cased).</summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers);
+public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers,
+    DateTimeOffset At);
 
 /// <summary>A real HTTP server on 127.0.0.1 (ephemeral port) answering the ExApp endpoints the lifecycle calls;
 /// each test sets its behaviour and reads what it received.</summary>
@@ -68,7 +69,7 @@ public sealed class StandInExApp : IAsyncDisposable
     {
         var request = context.Request;
         Requests.Enqueue(new RecordedRequest(request.Method, request.Path + request.QueryString,
-            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), DateTimeOffset.UtcNow));
         var response = context.Response;
         switch (request.Method, request.Path.Value)
         {

@@ -1,3 +1,5 @@
+using ExApps.Lifecycle.Engine;
+using ExApps.Lifecycle.Machine;
 using ExApps.Lifecycle.Persistence;
 using ExApps.ServiceDefaults;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,22 +15,27 @@ public static class TestDatabase
             ? configured
             : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=exapps_lifecycle_tests";
 
-    private static readonly NpgsqlDataSource DataSource = NpgsqlDataSource.Create(ConnectionString);
+    public static NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(ConnectionString);
 
-    public static OperationStore Store { get; } = new(DataSource, new Workers.OutboxSignal(), TimeProvider.System);
+    private static readonly AppStore Store = new(DataSource);
 
-    /// <summary>Migrates the schema and forgets every app, seen operation and unpublished event, so a test starts
-    /// from empty tables.</summary>
+    /// <summary>Migrates the schema and forgets every app, seen request, live process and unpublished message, so
+    /// a test starts from empty tables.</summary>
     public static async Task ResetAsync()
     {
         await PostgresSchema.EnsureDatabaseAsync(ConnectionString);
         await PostgresSchema.MigrateAsync(DataSource, LifecycleMigrations.Schema, LifecycleMigrations.All,
             NullLogger.Instance);
-        await using var cmd = DataSource.CreateCommand(
-            "DELETE FROM lifecycle.operations; DELETE FROM lifecycle.outbox; DELETE FROM lifecycle.seen_operations");
+        await using var cmd = DataSource.CreateCommand("DELETE FROM lifecycle.apps; DELETE FROM lifecycle.outbox; " +
+            "DELETE FROM lifecycle.seen_operations; DELETE FROM lifecycle.instances");
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public static Task<AppOperation?> FindAsync(string appId) => Store.FindAsync(appId, CancellationToken.None);
-}
+    public static Task<AppState?> FindAsync(string appId) => Store.FindAsync(appId, CancellationToken.None);
 
+    public static async Task<long> OutboxCountAsync()
+    {
+        await using var cmd = DataSource.CreateCommand("SELECT count(*) FROM lifecycle.outbox");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}

@@ -1,16 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExApps.Contracts;
+using MassTransit;
 
 namespace ExApps.Registry.IntegrationTests;
 
-/// <summary>A registry on a broker where no deployer or lifecycle ever started: commands would be dropped by
-/// RabbitMQ without a queue, so the registry must refuse the operation and say what is missing.</summary>
+/// <summary>A registry on a broker where no lifecycle ever started: RabbitMQ would drop a request nobody's queue
+/// is bound to, so the registry keeps it in its outbox until a lifecycle is there.</summary>
 public sealed class LoneRegistryHost : RegistryHost
 {
     protected override string Database => "exapps_registry_lone";
     protected override string VirtualHost => "exapps-registry-lone";
     protected override bool ObserveCommands => false;
+    public string Vhost => VirtualHost;
 }
 
 [CollectionDefinition(Name)]
@@ -23,17 +26,39 @@ public sealed class LoneRegistryCollection : ICollectionFixture<LoneRegistryHost
 public sealed class MissingServiceTests(LoneRegistryHost host)
 {
     [Fact]
-    public async Task Register_without_any_deployer_is_refused_naming_the_deployer_and_stores_nothing()
+    public async Task A_register_before_any_lifecycle_started_is_kept_and_delivered_once_one_listens()
     {
         await host.RegisterManualDaemonAsync("lone_manual");
 
         using var reg = await host.RegisterAsync("lonely", "lone_manual");
+        Assert.Equal(HttpStatusCode.Accepted, reg.StatusCode);
+        var operation = (await reg.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operation_id").GetGuid();
+        await Task.Delay(1000);
+        var waiting = await host.GetJsonAsync("/admin/apps/lonely");
+        Assert.Equal("requested", waiting.GetProperty("current_operation").GetProperty("step").GetString());
+        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM registry.outbox"));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, reg.StatusCode);
-        var problem = await reg.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("no_consumer", problem.GetProperty("error_code").GetString());
-        Assert.Contains("deployer", problem.GetProperty("detail").GetString());
-        using var get = await host.Http.GetAsync("/admin/apps/lonely");
-        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        var received = new TaskCompletionSource<InstallApp>();
+        var lifecycle = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host("127.0.0.1", host.Vhost, h => { h.Username("guest"); h.Password("guest"); });
+            cfg.ReceiveEndpoint("lone-lifecycle", e => e.Handler<InstallApp>(c =>
+            {
+                received.TrySetResult(c.Message);
+                return Task.CompletedTask;
+            }));
+        });
+        await lifecycle.StartAsync();
+        try
+        {
+            var install = await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(operation, install.OperationId);
+            await RegistryHost.EventuallyAsync(async () => await host.ScalarAsync<long>("SELECT count(*) FROM registry.outbox") == 0,
+                "the outbox is empty");
+        }
+        finally
+        {
+            await lifecycle.StopAsync();
+        }
     }
 }

@@ -35,9 +35,14 @@ public class RegistryHost : IAsyncLifetime
     private NpgsqlDataSource? _db;
     public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString);
     public IBus Bus => _bus!;
-    public ConcurrentQueue<DeployRequested> Deploys { get; } = new();
-    public ConcurrentQueue<DisableApp> Disables { get; } = new();
+    public ConcurrentQueue<InstallApp> Installs { get; } = new();
+    public ConcurrentQueue<UpdateApp> Updates { get; } = new();
     public ConcurrentQueue<EnableApp> Enables { get; } = new();
+    public ConcurrentQueue<DisableApp> Disables { get; } = new();
+    public ConcurrentQueue<UnregisterApp> Unregisters { get; } = new();
+    /// <summary>What the registry announces after applying a snapshot (the lifecycle and the gateways hear it).</summary>
+    public ConcurrentQueue<AppChanged> Changes { get; } = new();
+    public ConcurrentQueue<AppUnregistered> Unregistered { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -75,15 +80,33 @@ public class RegistryHost : IAsyncLifetime
         _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host("127.0.0.1", VirtualHost, h => { h.Username("guest"); h.Password("guest"); });
-            if (ObserveCommands) cfg.ReceiveEndpoint("registry-it-observer", e =>
+            // The test plays the lifecycle: it takes the registry's requests and answers with snapshots.
+            if (ObserveCommands) cfg.ReceiveEndpoint("registry-it-lifecycle", e =>
             {
-                e.Handler<DeployRequested>(c => { Deploys.Enqueue(c.Message); return Task.CompletedTask; });
-                e.Handler<DisableApp>(c => { Disables.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<InstallApp>(c => { Installs.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<UpdateApp>(c => { Updates.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<EnableApp>(c => { Enables.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<DisableApp>(c => { Disables.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<UnregisterApp>(c => { Unregisters.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<AppChanged>(c => { Changes.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<AppUnregistered>(c => { Unregistered.Enqueue(c.Message); return Task.CompletedTask; });
             });
         });
         await _bus.StartAsync();
     }
+
+    /// <summary>A snapshot as the lifecycle sends it: <paramref name="op"/> running (with <paramref name="step"/>)
+    /// or, when <paramref name="outcome"/> is given, ended that way.</summary>
+    public static AppStatusChanged Snapshot(string appId, Guid registration, long seq, Guid op, string kind,
+        string step = "deploying", string? outcome = null, bool enabled = false, string version = "1.0.0",
+        int init = 0, string error = "", bool removed = false, bool ack = false) => new()
+    {
+        AppId = appId, RegistrationId = registration, Seq = seq, Enabled = enabled, Version = version,
+        Status = new AppStatusSnapshot { Deploy = 100, Init = init, Type = outcome is null ? kind : "", Error = error },
+        Operation = outcome is null ? new OperationSnapshot(op, kind, step, DateTimeOffset.UtcNow) : null,
+        LastOperation = outcome is null ? null : new OperationOutcome(op, kind, outcome, error, DateTimeOffset.UtcNow),
+        Removed = removed, AckRequested = ack, At = DateTimeOffset.UtcNow,
+    };
 
     public async Task RegisterManualDaemonAsync(string name)
     {

@@ -76,7 +76,7 @@ public sealed class DaemonAndDeployRulesTests
         Assert.Contains(field, MountValidator.Validate([new MountDto(source, target, mode)]).Keys);
 }
 
-public sealed class AppVersionTests
+public sealed class ExAppVersionTests
 {
     [Theory]
     [InlineData("1.0.1", "1.0.0", 1)]
@@ -86,6 +86,27 @@ public sealed class AppVersionTests
     [InlineData("1.0.0", "1.0.0-rc.1", 1)]
     [InlineData("0.9.9", "1.0.0", -1)]
     [InlineData("v2.0.0", "1.99.99", 1)]
-    public void Versions_compare_by_numeric_parts_with_pre_releases_below_releases(string a, string b, int expected) =>
-        Assert.Equal(expected, ExApps.Registry.Apps.AppVersion.Compare(a, b));
+    [InlineData("1.0.0+build.5", "1.0.0", 0)]
+    [InlineData("1.0.0+build.5", "1.0.0+build.6", 0)]
+    [InlineData("1.2a", "1.2", -1)]
+    [InlineData("1.2a", "1.2b", -1)]
+    [InlineData("1.2a", "1.1.9", 1)]
+    [InlineData("2.0.0-beta", "2.0.0-alpha", 1)]
+    [InlineData("1.0.0-rc.2", "1.0.0-rc.10", -1)]
+    [InlineData("1.0.0-rc.1", "1.0.0-rc", 1)]
+    [InlineData("1.0.0-alpha.1", "1.0.0-alpha.beta", -1)]
+    [InlineData("1.0.0.1", "1.0.0", 1)]
+    public void Versions_order_as_semantic_versions_with_lenient_forms(string a, string b, int expected)
+    {
+        Assert.Equal(expected, ExApps.Contracts.ExAppVersion.Compare(a, b));
+        Assert.Equal(-expected, ExApps.Contracts.ExAppVersion.Compare(b, a));
+    }
+
+    [Theory]
+    [InlineData("1.0.0-rc1", true)]
+    [InlineData("1.2a", true)]
+    [InlineData("1.0.0+build", false)]
+    [InlineData("1.0.0", false)]
+    public void Pre_releases_are_recognised(string version, bool pre) =>
+        Assert.Equal(pre, ExApps.Contracts.ExAppVersion.IsPreRelease(version));
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace ExApps.TestExApp;
 
 /// <summary>
-/// Checks the headers the platform must send on every call to an ExApp (spec §4.2), the way real ExApps
+/// Checks the headers the platform must send on every call to an ExApp (docs/protocol.md §4.2), the way real ExApps
 /// (nc_py_api) do: app id and version must match exactly, the secret after the last ':' must match.
 /// </summary>
 public sealed class AppApiAuthFilter(ExAppSettings settings, TestState state, ILogger<AppApiAuthFilter> log)

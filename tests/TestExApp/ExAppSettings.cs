@@ -1,7 +1,7 @@
 namespace ExApps.TestExApp;
 
 /// <summary>
-/// What the platform hands an ExApp through the environment (spec §3 step 4) plus the TEST_* knobs that make the
+/// What the platform hands an ExApp through the environment (docs/protocol.md §3 step 4) plus the TEST_* knobs that make the
 /// app misbehave on purpose. Read once at start so a missing or bad value fails fast with its name.
 /// </summary>
 public sealed record ExAppSettings(

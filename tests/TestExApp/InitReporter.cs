@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ExApps.TestExApp;
 
 /// <summary>
-/// Reports init progress to the platform the way an ExApp does after answering <c>POST /init</c> (spec §5.2),
+/// Reports init progress to the platform the way an ExApp does after answering <c>POST /init</c> (docs/protocol.md §5.2),
 /// shaped by TEST_INIT_MODE so tests can drive the success, error and hang paths.
 /// </summary>
 public sealed class InitReporter(
@@ -104,7 +104,7 @@ public sealed class InitReporter(
                 JsonSerializer.SerializeToUtf8Bytes(new StatusReportBody(progress, error), AppJsonContext.Default.StatusReportBody)),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        // Mixed-case names on purpose: the platform must treat header names case-insensitively (spec §4.1).
+        // Mixed-case names on purpose: the platform must treat header names case-insensitively (docs/protocol.md §4.1).
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + settings.AppSecret));
         request.Headers.TryAddWithoutValidation("Ex-App-Id", settings.AppId);
         request.Headers.TryAddWithoutValidation("Ex-App-Version", settings.AppVersion);

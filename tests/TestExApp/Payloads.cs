@@ -10,7 +10,7 @@ public sealed record MessageBody(string Message);
 
 public sealed record EmptyBody;
 
-/// <summary>The body of <c>PUT /ocs/v1.php/apps/app_api/ex-app/status</c> (spec §5.2 step 3).</summary>
+/// <summary>The body of <c>PUT /ocs/v1.php/apps/app_api/ex-app/status</c> (docs/protocol.md §5.2 step 3).</summary>
 public sealed record StatusReportBody(int Progress, string? Error);
 
 public sealed record ProgressReport(int Progress, string? Error, int HttpStatus);
@@ -23,7 +23,8 @@ public sealed record StateSnapshot(
     int HeaderFailures,
     IReadOnlyList<ProgressReport> ProgressReports,
     bool PersistentStorageWritable,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<string>? EnabledHandlerCalls = null);
 
 public sealed record EchoBody(
     string Method,

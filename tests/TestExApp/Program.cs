@@ -1,5 +1,11 @@
 using ExApps.TestExApp;
 
+if (FleetSettings.FromEnvironment() is { } fleet)
+{
+    FleetApp.Run(fleet);
+    return;
+}
+
 var settings = ExAppSettings.FromEnvironment();
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddTestExApp(settings);

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ExApps.TestExApp;
 
-/// <summary>The routes AppAPI itself calls on an ExApp (spec §5) plus the test-only state dump.</summary>
+/// <summary>The routes AppAPI itself calls on an ExApp (docs/protocol.md §5) plus the test-only state dump.</summary>
 public static class ProtocolEndpoints
 {
     public static IEndpointRouteBuilder MapExAppProtocol(this IEndpointRouteBuilder routes)
@@ -43,9 +43,12 @@ public static class ProtocolEndpoints
         return TypedResults.Ok(new EmptyBody());
     }
 
-    private static Ok<EnabledBody> SetEnabled(int enabled, ExAppSettings settings, TestState state)
+    private static async Task<Ok<EnabledBody>> SetEnabled(int enabled, ExAppSettings settings, TestState state,
+        PlatformCalls platform, CancellationToken ct)
     {
         state.EnabledCalled(enabled);
+        if (settings.EnableMode == "calls" && enabled == 1)
+            return TypedResults.Ok(new EnabledBody(await platform.FromEnabledHandlerAsync(ct)));
         return TypedResults.Ok(new EnabledBody(settings.EnableMode == "error" ? "enable refused by test" : ""));
     }
 }

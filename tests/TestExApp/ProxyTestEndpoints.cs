@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ExApps.TestExApp;
 
-/// <summary>Routes the proxy tests reach through <c>/index.php/apps/app_api/proxy/{appId}/...</c> (spec §6).</summary>
+/// <summary>Routes the proxy tests reach through <c>/index.php/apps/app_api/proxy/{appId}/...</c> (docs/protocol.md §6).</summary>
 public static class ProxyTestEndpoints
 {
     private static readonly string[] EchoMethods = ["GET", "POST", "PUT", "DELETE"];

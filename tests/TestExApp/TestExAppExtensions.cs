@@ -19,6 +19,7 @@ public static class TestExAppExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<TestState>();
         builder.Services.AddSingleton<AppApiAuthFilter>();
+        builder.Services.AddSingleton<PlatformCalls>();
         // One client for the app's lifetime; short timeout so a dead platform does not stall the retries.
         builder.Services.AddSingleton(_ => new InitReporterClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         builder.Services.AddSingleton(sp => new InitReporter(

@@ -10,6 +10,7 @@ public sealed class TestState(ExAppSettings settings)
     private readonly Stopwatch _uptime = Stopwatch.StartNew();
     private readonly List<int> _enabledCalls = [];
     private readonly List<ProgressReport> _progressReports = [];
+    private readonly List<string> _enabledHandlerCalls = [];
     private int _initCalls;
     private int _headerFailures;
 
@@ -22,6 +23,12 @@ public sealed class TestState(ExAppSettings settings)
     public void EnabledCalled(int enabled)
     {
         lock (_gate) _enabledCalls.Add(enabled);
+    }
+
+    /// <summary>A call the enabled handler made to the platform, with the HTTP status it got.</summary>
+    public void EnabledHandlerCalled(string call, int status)
+    {
+        lock (_gate) _enabledHandlerCalls.Add($"{call} {status}");
     }
 
     public void ProgressReported(ProgressReport report)
@@ -41,7 +48,8 @@ public sealed class TestState(ExAppSettings settings)
                 Volatile.Read(ref _headerFailures),
                 [.. _progressReports],
                 IsPersistentStorageWritable(),
-                ExposedEnvironment());
+                ExposedEnvironment(),
+                [.. _enabledHandlerCalls]);
         }
     }
 

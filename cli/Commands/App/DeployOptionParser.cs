@@ -3,7 +3,7 @@ using ExApps.Cli.Api;
 namespace ExApps.Cli.Commands.App;
 
 /// <summary>
-/// <c>--env NAME=VALUE</c> and <c>--mount SRC:DST[:ro|rw]</c> (spec §2.3). AppAPI silently drops values it cannot
+/// <c>--env NAME=VALUE</c> and <c>--mount SRC:DST[:ro|rw]</c> (docs/protocol.md §2.3). AppAPI silently drops values it cannot
 /// split; here a malformed value is an error, so a typo never deploys an app without the mount it needed.
 /// </summary>
 public static class DeployOptionParser

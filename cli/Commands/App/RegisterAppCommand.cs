@@ -5,7 +5,7 @@ using ExApps.Cli.Parsing;
 
 namespace ExApps.Cli.Commands.App;
 
-/// <summary><c>app:register</c>: AppAPI's <c>app_api:app:register</c> with its exit codes (spec §2.2).</summary>
+/// <summary><c>app:register</c>: AppAPI's <c>app_api:app:register</c> with its exit codes (docs/protocol.md §2.2).</summary>
 public sealed class RegisterAppCommand : ICliCommand
 {
     public const int AppInfoOrInstallFailed = 1;
@@ -83,7 +83,7 @@ public sealed class RegisterAppCommand : ICliCommand
             return 0;
         }
 
-        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, silent, "install", ct);
+        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, InstallProgress.OperationIdOf(accepted), silent, "install", ct);
         if (error is not null)
             return Fail(error, code);
         if (!silent)

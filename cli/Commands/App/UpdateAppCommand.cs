@@ -74,7 +74,7 @@ public sealed class UpdateAppCommand : ICliCommand
             if (!silent) context.Info($"ExApp {appId} update from {from} to {to} started; --wait-finish waits for it.");
             return 0;
         }
-        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, silent, "update", ct);
+        var (code, error) = await InstallWaiter.WaitWithProgressAsync(context, appId, InstallProgress.OperationIdOf(answer), silent, "update", ct);
         if (error is not null) return Fail(error, code);
         if (!silent) context.Info($"ExApp {appId} successfully updated ({from} -> {to}).");
         return 0;

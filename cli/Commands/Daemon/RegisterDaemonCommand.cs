@@ -3,7 +3,7 @@ using ExApps.Cli.Parsing;
 
 namespace ExApps.Cli.Commands.Daemon;
 
-/// <summary><c>daemon:register</c>: AppAPI's <c>app_api:daemon:register</c> (spec §1).</summary>
+/// <summary><c>daemon:register</c>: AppAPI's <c>app_api:daemon:register</c> (docs/protocol.md §1).</summary>
 public sealed class RegisterDaemonCommand : ICliCommand
 {
     public static readonly string[] ComputeDevices = ["cpu", "cuda", "rocm"];

@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>Checks that a daemon's engine answers (spec §1: <c>GET /_ping</c> within 3 s) and which Engine API
+/// <summary>Checks that a daemon's engine answers (docs/protocol.md §1: <c>GET /_ping</c> within 3 s) and which Engine API
 /// version this deployer will speak to it. Every outcome is an answer: an unreachable engine, refused credentials
 /// or a TLS failure is <c>Reachable = false</c> with the reason.</summary>
 public sealed class CheckDaemonConsumer(IDockerEngines engines, ILogger<CheckDaemonConsumer> logger)

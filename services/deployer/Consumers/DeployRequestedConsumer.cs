@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>Deploys an ExApp (spec §3) and reports <see cref="DeployProgress"/>, then <see cref="ContainerStarted"/>
+/// <summary>Deploys an ExApp (docs/protocol.md §3) and reports <see cref="DeployProgress"/>, then <see cref="ContainerStarted"/>
 /// or <see cref="DeployFailed"/>. A failed deploy is an answer, not an exception: retrying it would only repeat the
 /// same failure, so the message is consumed either way. Docker deploys go through <see cref="DeployOperation"/>,
 /// which makes them safe to run on several deployers and to redeliver.</summary>

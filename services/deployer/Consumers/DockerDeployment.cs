@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>The docker-install deploy of spec §3, steps 1 to 7, reporting deploy progress as it goes. Throws
+/// <summary>The docker-install deploy of docs/protocol.md §3, steps 1 to 7, reporting deploy progress as it goes. Throws
 /// <see cref="DockerEngineException"/> or <see cref="DeployException"/> with the reason when a step fails. Every
 /// step can run again after an interrupted attempt: the pull finds the layers it has, the half-made container of
 /// the earlier attempt is the "old container" that step 3 removes, and the volume is created only if missing.</summary>

@@ -12,15 +12,13 @@ namespace ExApps.Deployer.Consumers;
 public sealed class RemoveContainerConsumer(IDockerEngines engines, AppNames names, AppLocks locks,
     ILogger<RemoveContainerConsumer> logger) : IConsumer<RemoveContainer>
 {
-    public Task Consume(ConsumeContext<RemoveContainer> context) => RequestFaults.AnswerAsync(context, async () =>
+    public Task Consume(ConsumeContext<RemoveContainer> context) => ContainerAnswers.PublishAsync(context,
+        error => new ContainerRemoved(context.Message.OperationId, context.Message.AppId, false, false, error), async () =>
     {
         var request = context.Message;
+        // Manual ExApps are run by the operator; there is nothing of ours to remove.
         if (request.Daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
-        {
-            // Manual ExApps are run by the operator; there is nothing of ours to remove.
-            await context.RespondAsync(new ContainerRemoved(request.AppId, false, false));
-            return;
-        }
+            return new ContainerRemoved(request.OperationId, request.AppId, false, false, "");
 
         var engine = engines.Get(request.Daemon);
         var ct = context.CancellationToken;
@@ -33,6 +31,6 @@ public sealed class RemoveContainerConsumer(IDockerEngines engines, AppNames nam
         logger.LogInformation("Removed {AppId} from {Engine}: container {Existed}, data volume {VolumeRemoved}",
             request.AppId, engine.Endpoint, existed ? "removed" : "was absent",
             volumeRemoved ? "removed" : request.RemoveData ? "was absent" : "kept");
-        await context.RespondAsync(new ContainerRemoved(request.AppId, existed, volumeRemoved));
+        return new ContainerRemoved(request.OperationId, request.AppId, existed, volumeRemoved, "");
     });
 }

@@ -6,16 +6,18 @@ using MassTransit;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>Starts an ExApp's container (enable, spec §5.3) and answers <see cref="ContainerRunning"/> once it
-/// runs (90 s) and its health check, if any, passed (15 min); otherwise a fault whose message is the reason.
-/// A container that already runs is fine; manual installs have no container and answer at once.</summary>
+/// <summary>Starts an ExApp's container (an enable) and answers <see cref="ContainerRunning"/> once it runs (90 s)
+/// and its health check, if any, passed (15 min), with the reason in <c>Error</c> when it does not. A container
+/// that already runs is fine; manual installs have no container and answer at once.</summary>
 public sealed class StartContainerConsumer(IDockerEngines engines, AppNames names, AppLocks locks,
     ContainerWaits waits, ILogger<StartContainerConsumer> logger) : IConsumer<StartContainer>
 {
-    public Task Consume(ConsumeContext<StartContainer> context) => RequestFaults.AnswerAsync(context, async () =>
+    public Task Consume(ConsumeContext<StartContainer> context) => ContainerAnswers.PublishAsync(context,
+        error => new ContainerRunning(context.Message.OperationId, context.Message.AppId, error, 0), async () =>
     {
         var request = context.Message;
         var ct = context.CancellationToken;
+        var restarts = 0;
         if (request.Daemon.AcceptsDeployId == AppApiProtocol.DockerInstall)
         {
             var engine = engines.Get(request.Daemon);
@@ -28,9 +30,10 @@ public sealed class StartContainerConsumer(IDockerEngines engines, AppNames name
                 await engine.StartContainerAsync(name, ct);
                 await waits.WaitRunningAsync(engine, name, ct);
                 await waits.WaitHealthyAsync(engine, name, ct);
+                restarts = (await engine.InspectContainerAsync(name, ct))?.RestartCount ?? 0;
             }
             logger.LogInformation("Started {Container} on {Engine}", name, engine.Endpoint);
         }
-        await context.RespondAsync(new ContainerRunning(request.AppId));
+        return new ContainerRunning(request.OperationId, request.AppId, "", restarts);
     });
 }

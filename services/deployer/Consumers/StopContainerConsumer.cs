@@ -7,12 +7,14 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Deployer.Consumers;
 
-/// <summary>Stops an ExApp's container (disable, spec §5.4) and answers <see cref="ContainerStopped"/>. A container
-/// that is missing or already stopped is not an error (<c>WasRunning = false</c>); manual installs have none.</summary>
+/// <summary>Stops an ExApp's container (a disable, or a container that crashed while it started) and answers
+/// <see cref="ContainerStopped"/>. A container that is missing or already stopped is not an error
+/// (<c>WasRunning = false</c>); manual installs have none.</summary>
 public sealed class StopContainerConsumer(IDockerEngines engines, AppNames names, AppLocks locks,
     IOptions<DeployerOptions> options, ILogger<StopContainerConsumer> logger) : IConsumer<StopContainer>
 {
-    public Task Consume(ConsumeContext<StopContainer> context) => RequestFaults.AnswerAsync(context, async () =>
+    public Task Consume(ConsumeContext<StopContainer> context) => ContainerAnswers.PublishAsync(context,
+        error => new ContainerStopped(context.Message.OperationId, context.Message.AppId, false, error), async () =>
     {
         var request = context.Message;
         var ct = context.CancellationToken;
@@ -23,12 +25,13 @@ public sealed class StopContainerConsumer(IDockerEngines engines, AppNames names
             var name = names.Container(request.AppId);
             await using (await locks.AcquireAsync(request.AppId, ct))
             {
-                wasRunning = await engine.InspectContainerAsync(name, ct) is { State.Running: true }
+                // "restarting" counts as running: its restart policy would start it again.
+                wasRunning = await engine.InspectContainerAsync(name, ct) is { State.Status: "running" or "restarting" }
                              && await engine.StopContainerAsync(name, options.Value.StopTimeout, ct);
             }
             logger.LogInformation("Stopped {Container} on {Engine} ({State})", name, engine.Endpoint,
                 wasRunning ? "was running" : "was not running");
         }
-        await context.RespondAsync(new ContainerStopped(request.AppId, wasRunning));
+        return new ContainerStopped(request.OperationId, request.AppId, wasRunning, "");
     });
 }

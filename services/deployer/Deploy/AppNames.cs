@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Deployer.Deploy;
 
-/// <summary>The Docker names of an ExApp's container and data volume: AppAPI's (spec §3), behind the optional
+/// <summary>The Docker names of an ExApp's container and data volume: AppAPI's (docs/protocol.md §3), behind the optional
 /// <see cref="DeployerOptions.InstancePrefix"/>. The path inside the container never changes, so an ExApp cannot
 /// tell two platforms apart.</summary>
 public sealed partial class AppNames(IOptions<DeployerOptions> options)

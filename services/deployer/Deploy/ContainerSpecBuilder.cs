@@ -3,7 +3,7 @@ using ExApps.Deployer.Docker;
 
 namespace ExApps.Deployer.Deploy;
 
-/// <summary>The <c>POST /containers/create</c> body of an ExApp, exactly as spec §3 step 4 describes it.</summary>
+/// <summary>The <c>POST /containers/create</c> body of an ExApp, exactly as docs/protocol.md §3 step 4 describes it.</summary>
 public static class ContainerSpecBuilder
 {
     public const string OverrideAppHost = "OVERRIDE_APP_HOST";

@@ -14,7 +14,7 @@ public sealed record ImageCandidate(string Registry, string Repository, string T
     public override string ToString() => Reference;
 }
 
-/// <summary>Which images a deploy tries, in order (spec §3 step 2): the compute-device variant
+/// <summary>Which images a deploy tries, in order (docs/protocol.md §3 step 2): the compute-device variant
 /// <c>&lt;tag&gt;-&lt;cpu|cuda|rocm&gt;</c> first, then the declared tag, both after the daemon's registry remaps.</summary>
 public static class ImageCandidates
 {

@@ -2,7 +2,7 @@ using ExApps.Deployer.Docker;
 
 namespace ExApps.Deployer.Deploy;
 
-/// <summary>Deploy progress 0..94 from the pull stream (spec §3 step 2). Every layer to be pulled weighs the same
+/// <summary>Deploy progress 0..94 from the pull stream (docs/protocol.md §3 step 2). Every layer to be pulled weighs the same
 /// (layers that already exist need no work and are left out); within a layer, download is the first 80 % and
 /// extraction the rest. Unlike AppAPI (integer truncation kept it at 0 until
 /// the end), the value moves with every <c>current/total</c> update. It never goes down.</summary>

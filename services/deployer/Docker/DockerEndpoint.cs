@@ -2,7 +2,7 @@ using ExApps.Contracts;
 
 namespace ExApps.Deployer.Docker;
 
-/// <summary>How to reach one Docker engine, derived from a daemon (spec §3): a host starting with <c>/</c> is a unix
+/// <summary>How to reach one Docker engine, derived from a daemon (docs/protocol.md §3): a host starting with <c>/</c> is a unix
 /// socket, anything else is <c>&lt;protocol&gt;://&lt;host&gt;</c>; a non-empty HAProxy password means basic auth.</summary>
 public sealed class DockerEndpoint : IEquatable<DockerEndpoint>
 {

@@ -27,14 +27,15 @@ public sealed record PullErrorDetail(string? Message);
 public sealed record ImageInfo(string Id, IReadOnlyList<string>? RepoTags);
 
 /// <summary><see cref="Image"/> is the id of the image the container was created from; <c>Config.Image</c> is the
-/// reference it was asked for.</summary>
+/// reference it was asked for. <see cref="RestartCount"/> counts the engine's restarts of it (its restart policy after a crash).</summary>
 public sealed record ContainerInfo(string Id, string Name, ContainerState State, ContainerConfig Config,
-    string? Image = null);
+    string? Image = null, int RestartCount = 0);
 
 /// <summary>One entry of <c>GET /containers/json</c>.</summary>
 public sealed record ContainerSummary(string Id, IReadOnlyList<string>? Names, string? Image, string? ImageId);
 
-public sealed record ContainerState(string Status, bool Running, int ExitCode, string? Error, ContainerHealth? Health);
+public sealed record ContainerState(string Status, bool Running, int ExitCode, string? Error, ContainerHealth? Health,
+    bool OOMKilled = false);
 
 public sealed record ContainerHealth(string? Status);
 

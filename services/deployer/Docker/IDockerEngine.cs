@@ -6,7 +6,7 @@ public interface IDockerEngine
 {
     DockerEndpoint Endpoint { get; }
 
-    /// <summary><c>GET /_ping</c> with a short timeout (spec §1: check connection).</summary>
+    /// <summary><c>GET /_ping</c> with a short timeout (docs/protocol.md §1: check connection).</summary>
     Task PingAsync(CancellationToken ct = default);
 
     Task<DockerVersion> GetVersionAsync(CancellationToken ct = default);

@@ -12,7 +12,7 @@ public sealed class DeployerDatabase : IAsyncDisposable
     public DeployerDatabase(IConfiguration configuration)
     {
         ConnectionString = PostgresSchema.ConnectionString(configuration);
-        Pooled = NpgsqlDataSource.Create(ConnectionString);
+        Pooled = NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(ConnectionString, 10));
         // A lock lives exactly as long as its physical connection: no pool can hand back a connection that still
         // holds one, and a deployer that dies releases its locks when the kernel closes its sockets.
         var locks = new NpgsqlConnectionStringBuilder(ConnectionString)

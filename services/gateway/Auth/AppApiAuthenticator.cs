@@ -7,7 +7,7 @@ using MassTransit;
 
 namespace ExApps.Gateway.Auth;
 
-/// <summary>The identity of an authenticated ExApp request (spec §4.1); <see cref="UserId"/> "" for system calls.</summary>
+/// <summary>The identity of an authenticated ExApp request (docs/protocol.md §4.1); <see cref="UserId"/> "" for system calls.</summary>
 public sealed record ExAppCaller(string AppId, string Version, string UserId, AppAuthInfo App);
 
 /// <summary>The outcome of <see cref="AppApiAuthenticator.AuthenticateAsync"/>: a caller, or the answer to give.</summary>
@@ -19,7 +19,7 @@ public sealed record AuthOutcome(ExAppCaller? Caller, bool Throttled = false)
         : OcsResult.Error(OcsResult.Unauthorised, AppApiAuthenticator.FailureMessage);
 }
 
-/// <summary>AppAPI authentication of ExApp requests (spec §4.1), in AppAPI's order: throttle delay, headers, app
+/// <summary>AppAPI authentication of ExApp requests (docs/protocol.md §4.1), in AppAPI's order: throttle delay, headers, app
 /// known (a miss counts as a failed attempt), secret (constant time; a mismatch counts), enabled (unless the route
 /// allows a disabled app), then the version-raise rule. Header names are case-insensitive (ASP.NET headers are).
 /// Nothing secret is logged: reasons name the check, never a header value.</summary>
@@ -62,9 +62,17 @@ public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle,
             return Fail("secret mismatch", appId);
         }
         if (userId.Length > MaxUserIdLength) return Fail("user id too long", appId);
-        if (!app.Enabled && !allowDisabled(app)) return Fail("app is disabled", appId);
+        if (!app.Enabled && !allowDisabled(app))
+        {
+            // The lifecycle marks an app enabled, waits until the registry shows it, then calls the ExApp, which may
+            // call back at once: a cached "disabled" may be a moment old, so ask the registry before refusing.
+            apps.Invalidate(appId);
+            if (await apps.AuthAsync(appId, ct) is not { } fresh || !SecretsEqual(secret, fresh.Secret)) return Fail("unknown app", appId);
+            app = fresh;
+            if (!app.Enabled && !allowDisabled(app)) return Fail("app is disabled", appId);
+        }
 
-        if (AppVersion.Compare(version, app.Version) > 0)
+        if (ExAppVersion.IsGreater(version, app.Version))
         {
             // Spec §4.1: a newer EX-APP-VERSION raises the stored one (the registry applies it).
             log.LogInformation("ExApp {AppId} reports version {Version} (stored {Stored}); raising it", appId, version, app.Version);

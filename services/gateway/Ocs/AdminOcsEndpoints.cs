@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Ocs;
 
-/// <summary>AppAPI's admin OCS routes (spec §6), for Nextcloud admins or the admin token (<see cref="OcsAdminFilter"/>).
+/// <summary>AppAPI's admin OCS routes (docs/protocol.md §6), for Nextcloud admins or the admin token (<see cref="OcsAdminFilter"/>).
 /// App records come from the registry's admin API; shapes are AppAPI's.</summary>
 public static class AdminOcsEndpoints
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Ocs;
 
-/// <summary>AppAPI's appconfig_ex and preferences_ex routes (spec §6), with AppAPI's request and answer shapes:
+/// <summary>AppAPI's appconfig_ex and preferences_ex routes (docs/protocol.md §6), with AppAPI's request and answer shapes:
 /// set (<c>configKey</c>, <c>configValue</c>, <c>sensitive</c>) answers the stored row; get-values
 /// (<c>configKeys</c>) answers <c>[{configkey, configvalue}]</c>; delete answers the count, 404 when nothing was
 /// deleted. The values live in the registry (encrypted when sensitive).</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Ocs;
 
-/// <summary>The OCS routes ExApps call (spec §6), AppAPI-authenticated.</summary>
+/// <summary>The OCS routes ExApps call (docs/protocol.md §6), AppAPI-authenticated.</summary>
 public static class ExAppOcsEndpoints
 {
     public const string Prefix = "/ocs/v{ocsVersion:int:range(1,2)}.php/apps/app_api";
@@ -21,10 +21,10 @@ public static class ExAppOcsEndpoints
 
     public static RouteGroupBuilder MapExAppOcsEndpoints(this RouteGroupBuilder g)
     {
-        g.MapPut("/ex-app/status", (HttpContext http, AppApiAuthenticator auth, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
-            SetStatus(http, null, auth, bus, clock, o, ct));
-        g.MapPut("/apps/status/{appId}", (string appId, HttpContext http, AppApiAuthenticator auth, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
-            SetStatus(http, appId, auth, bus, clock, o, ct));
+        g.MapPut("/ex-app/status", (HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
+            SetStatus(http, null, auth, limiter, bus, clock, o, ct));
+        g.MapPut("/apps/status/{appId}", (string appId, HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
+            SetStatus(http, appId, auth, limiter, bus, clock, o, ct));
         g.MapGet("/ex-app/state", GetState);
         g.MapPost("/api/v1/log", Log);
         g.MapGet("/api/v1/info/nextcloud_url/absolute", AbsoluteUrl);
@@ -34,14 +34,17 @@ public static class ExAppOcsEndpoints
     /// <summary>A disabled app may report init progress while it is being installed or updated.</summary>
     private static bool MayReportWhileDisabled(AppAuthInfo a) => a.StatusType is AppApiProtocol.KindInstall or AppApiProtocol.KindUpdate;
 
+    /// <summary>The report goes to the lifecycle, the one service that judges it against the app's operation.</summary>
     private static async Task<IResult> SetStatus(HttpContext http, string? routeAppId, AppApiAuthenticator auth,
-        IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct)
+        StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct)
     {
         var outcome = await auth.AuthenticateAsync(http, MayReportWhileDisabled, ct);
         if (outcome.Caller is not { } caller) return outcome.Failure();
         // The deprecated form names the app in the path; it may only report for itself.
         if (routeAppId is not null && routeAppId != caller.AppId)
             return OcsResult.Error(OcsResult.Unauthorised, AppApiAuthenticator.FailureMessage);
+        if (!limiter.TryAcquire(caller.AppId))
+            return OcsResult.Error(429, $"Too many status reports from ExApp {caller.AppId}; slow down.");
         var p = await OcsParameters.ReadAsync(http.Request, o.Value.Limits.MaxOcsBodyBytes, ct);
         if (!int.TryParse(p["progress"], out var progress) || progress is < 0 or > 100)
             return OcsResult.Error(400, $"`progress` must be an integer from 0 to 100, got \"{p["progress"]}\".");

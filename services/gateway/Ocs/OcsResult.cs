@@ -4,7 +4,7 @@ using System.Xml;
 
 namespace ExApps.Gateway.Ocs;
 
-/// <summary>The OCS envelope (spec §6). v1 answers HTTP 200 with statuscode 100 (ok) or the error code; v2 answers
+/// <summary>The OCS envelope (docs/protocol.md §6). v1 answers HTTP 200 with statuscode 100 (ok) or the error code; v2 answers
 /// statuscode 200 and maps errors to HTTP status codes; an authentication failure (997) is HTTP 401 in both.
 /// JSON when <c>format=json</c> or <c>Accept: application/json</c>, XML otherwise.</summary>
 public sealed class OcsResult(object? data, int status = 200, string? message = null) : IResult

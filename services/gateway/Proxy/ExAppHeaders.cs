@@ -1,6 +1,6 @@
 namespace ExApps.Gateway.Proxy;
 
-/// <summary>Header rules of the proxy (spec §6).</summary>
+/// <summary>Header rules of the proxy (docs/protocol.md §6).</summary>
 public static class ExAppHeaders
 {
     /// <summary>AppAPI's own headers: never taken from the client (the gateway sets them), never returned to it.</summary>

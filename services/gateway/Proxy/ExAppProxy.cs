@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace ExApps.Gateway.Proxy;
 
-/// <summary>The ExApp proxy route (spec §6): <c>/index.php/apps/app_api/proxy/{appId}/{path}</c> and
+/// <summary>The ExApp proxy route (docs/protocol.md §6): <c>/index.php/apps/app_api/proxy/{appId}/{path}</c> and
 /// <c>/apps/app_api/proxy/...</c>, any verb the app's routes allow, forwarded with YARP's forwarder to the app's
 /// ExApp URL. Unknown or disabled apps, <c>..</c> segments, and requests no route admits are answered 404, as
 /// AppAPI does (nothing tells an outsider which apps or routes exist).</summary>

@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace ExApps.Gateway.Proxy;
 
-/// <summary>Header and URL rules of one proxied request (spec §6). To the ExApp: the client's headers minus the
+/// <summary>Header and URL rules of one proxied request (docs/protocol.md §6). To the ExApp: the client's headers minus the
 /// route's <c>headers_to_exclude</c>, any AppAPI headers the client sent, and <c>x-origin-ip</c>; then the
 /// gateway's own §4.2 headers (which therefore override) and <c>x-origin-ip</c> = the client address. From the
 /// ExApp: its headers minus the AppAPI ones. Content-Length is kept: the body is streamed byte for byte (AppAPI

@@ -1,6 +1,6 @@
 namespace ExApps.Gateway.Proxy;
 
-/// <summary>Path traversal detection for the proxy route (spec §6): a <c>..</c> segment in any form — literal,
+/// <summary>Path traversal detection for the proxy route (docs/protocol.md §6): a <c>..</c> segment in any form — literal,
 /// percent-encoded (<c>%2e%2e</c>), double-encoded (<c>%252e</c>), or split by an encoded or back slash — is
 /// refused. Checked on the raw request target, because Kestrel resolves dot segments before routing and would
 /// otherwise hand the request to another app.</summary>

@@ -6,7 +6,7 @@ namespace ExApps.Gateway.Proxy;
 
 public enum AccessLevel { Public = 0, User = 1, Admin = 2 }
 
-/// <summary>The route ACL of the proxy (spec §6): the first route whose <c>url</c> regex (anchored at the start,
+/// <summary>The route ACL of the proxy (docs/protocol.md §6): the first route whose <c>url</c> regex (anchored at the start,
 /// case-insensitive, against "/" + path) matches and whose comma-separated <c>verb</c> list holds the method
 /// decides; PUBLIC lets anyone in, USER a logged-in user, ADMIN an admin. No such route: no access.</summary>
 public static class RouteAcl

@@ -9,7 +9,7 @@ namespace ExApps.Gateway.Registry;
 /// <summary>What the gateway needs to know of an ExApp to authenticate it (secret never leaves this process).</summary>
 public sealed record AppAuthInfo(string Appid, string Version, string Secret, bool Enabled, string StatusType);
 
-/// <summary>A proxy route of an ExApp (spec §6); <see cref="AccessLevel"/> 0 PUBLIC, 1 USER, 2 ADMIN.</summary>
+/// <summary>A proxy route of an ExApp (docs/protocol.md §6); <see cref="AccessLevel"/> 0 PUBLIC, 1 USER, 2 ADMIN.</summary>
 public sealed record AppRoute(string Url, string Verb, int AccessLevel, IReadOnlyList<string> HeadersToExclude,
     IReadOnlyList<int> BruteforceProtection);
 

@@ -1,43 +1,32 @@
 using ExApps.Contracts;
-using ExApps.Lifecycle.Flow;
-using ExApps.Lifecycle.Persistence;
+using ExApps.Lifecycle.Engine;
 using MassTransit;
 
 namespace ExApps.Lifecycle.Consumers;
 
-/// <summary>An init report (spec §5.2 step 3), published by the gateway for the ExApp or by this service for an app
-/// without an init step. It only counts while the app is <c>initializing</c>: an error fails the init, 100 claims
-/// the move to <c>enabling</c> and enables. Reports for apps in any other state (late, duplicate, unknown app,
-/// or this service's own 100 after it already moved on) change nothing.</summary>
-public sealed class InitProgressConsumer(
-    OperationStore store,
-    EnableStep enable,
-    ILogger<InitProgressConsumer> logger) : IConsumer<InitProgress>
+/// <summary>The ExApps' init reports, on a queue of their own so that a burst of them never delays requests and
+/// the deployer's answers. Reports of one app are applied in the order they arrived (a partition per app id);
+/// different apps in parallel.</summary>
+public sealed class InitProgressConsumer(OperationEngine engine) : IConsumer<InitProgress>
 {
-    public async Task Consume(ConsumeContext<InitProgress> context)
+    public Task Consume(ConsumeContext<InitProgress> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
+}
+
+public sealed class InitProgressConsumerDefinition : ConsumerDefinition<InitProgressConsumer>
+{
+    private const int Partitions = 32;
+
+    public InitProgressConsumerDefinition()
     {
-        var report = context.Message;
-        var ct = context.CancellationToken;
-        var row = await store.FindAsync(report.AppId, ct);
-        if (row is not { State: OperationState.Initializing })
-        {
-            logger.LogDebug("Init report for ExApp {AppId} ignored: it is {State}", report.AppId,
-                row?.State ?? "unknown");
-            return;
-        }
+        EndpointName = "lifecycle-init-progress";
+        ConcurrentMessageLimit = Partitions;
+    }
 
-        if (!string.IsNullOrEmpty(report.Error))
-        {
-            if (await store.TransitionAsync(row, OperationState.Initializing, OperationState.Failed, report.Error,
-                    [new InitFailed(row.OperationId, row.AppId, report.Error)], ct))
-                logger.LogWarning("ExApp {AppId} reported an init error: {Error}", report.AppId, report.Error);
-            return;
-        }
-
-        if (report.Progress != 100
-            || !await store.TransitionAsync(row, OperationState.Initializing, OperationState.Enabling, null, [], ct))
-            return;
-        logger.LogInformation("ExApp {AppId} finished init; enabling", report.AppId);
-        await enable.RunAsync(row, ct);
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint,
+        IConsumerConfigurator<InitProgressConsumer> consumer, IRegistrationContext context)
+    {
+        endpoint.PrefetchCount = 128;
+        var partitioner = endpoint.CreatePartitioner(Partitions);
+        consumer.Message<InitProgress>(m => m.UsePartitioner(partitioner, x => x.Message.AppId));
     }
 }

@@ -2,7 +2,7 @@ using ExApps.Contracts;
 
 namespace ExApps.Lifecycle.ExAppHttp;
 
-/// <summary>The calls the lifecycle makes to an ExApp (spec §5). Failures come back as results with a
+/// <summary>The calls the lifecycle makes to an ExApp (docs/protocol.md §5). Failures come back as results with a
 /// readable reason (never containing the secret); only the caller's cancellation throws.</summary>
 public interface IExAppClient
 {

@@ -1,9 +1,11 @@
 using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Lifecycle.Persistence;
 
-/// <summary>The <c>lifecycle</c> schema. One row per app holds its current operation; a new operation replaces
-/// the row, so the operations table never grows beyond the number of apps.</summary>
+/// <summary>The <c>lifecycle</c> schema: one row per app (<c>apps</c>) with its status and the operation in flight,
+/// the operation ids already seen (a repeated request never runs twice), the outbox, and the live lifecycle
+/// processes (a step claimed by a process that died is taken over at once).</summary>
 public static class LifecycleMigrations
 {
     public const string Schema = "lifecycle";
@@ -52,5 +54,41 @@ public static class LifecycleMigrations
                 created_at   timestamptz NOT NULL
             );
             """),
+        // Issue 9: the lifecycle owns every operation, from the registry's request to its end; the app's status
+        // object lives here and reaches the registry as versioned snapshots. An upgrade drops operations that were
+        // in flight in the old table (there is no faithful mapping of their steps).
+        new(3, """
+            DROP TABLE IF EXISTS lifecycle.operations;
+            CREATE TABLE lifecycle.apps (
+                app_id          text PRIMARY KEY,
+                registration_id uuid NOT NULL,
+                seq             bigint NOT NULL,
+                spec            jsonb NOT NULL,
+                enabled         boolean NOT NULL,
+                version         text NOT NULL,
+                status          jsonb NOT NULL,
+                op_id           uuid NULL,
+                op_kind         text NULL,
+                op_started_at   timestamptz NULL,
+                step            text NOT NULL,
+                op_data         jsonb NOT NULL,
+                due_at          timestamptz NULL,
+                deadline        timestamptz NULL,
+                tries           int NOT NULL,
+                lease_token     bigint NOT NULL,
+                lease_owner     uuid NULL,
+                barrier_seq     bigint NOT NULL,
+                last_op         jsonb NULL,
+                updated_at      timestamptz NOT NULL
+            );
+            CREATE INDEX apps_due ON lifecycle.apps (due_at) WHERE due_at IS NOT NULL;
+            CREATE INDEX apps_leased ON lifecycle.apps (lease_owner) WHERE lease_owner IS NOT NULL;
+            CREATE TABLE lifecycle.instances (
+                id      uuid PRIMARY KEY,
+                seen_at timestamptz NOT NULL
+            );
+            CREATE INDEX seen_operations_seen_at ON lifecycle.seen_operations (seen_at);
+            """),
+        TransactionalOutbox.Migration(4, Schema),
     ];
 }

@@ -2,7 +2,7 @@ using ExApps.ServiceDefaults;
 
 namespace ExApps.Registry.AppConfig;
 
-/// <summary>Tables of the OCS config routes (spec §6): AppAPI's <c>appconfig_ex</c> (per app) and
+/// <summary>Tables of the OCS config routes (docs/protocol.md §6): AppAPI's <c>appconfig_ex</c> (per app) and
 /// <c>preferences_ex</c> (per app and user). Rows go with their app (ON DELETE CASCADE), as AppAPI deletes them on
 /// unregister. Sensitive values are stored encrypted with the registry's key.</summary>
 public static class AppConfigSchema

@@ -2,7 +2,7 @@ using ExApps.Contracts;
 
 namespace ExApps.Registry.AppInfo;
 
-/// <summary>An ExApp's description, parsed from info.xml or --json-info (spec §7) and validated.</summary>
+/// <summary>An ExApp's description, parsed from info.xml or --json-info (docs/protocol.md §7) and validated.</summary>
 public sealed record AppInfoModel(
     string Id,
     string Name,

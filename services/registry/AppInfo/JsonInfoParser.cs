@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace ExApps.Registry.AppInfo;
 
-/// <summary>Parses <c>--json-info</c> (spec §7): top-level keys stand for the external-app ones (an
+/// <summary>Parses <c>--json-info</c> (docs/protocol.md §7): top-level keys stand for the external-app ones (an
 /// <c>external-app</c> object is read too); legacy <c>appid</c>, <c>scopes</c>, <c>system</c> are ignored.</summary>
 public static class JsonInfoParser
 {

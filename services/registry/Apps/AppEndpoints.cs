@@ -14,18 +14,17 @@ public static class AppEndpoints
         g.MapPost("/", (RegisterAppRequest req, AppRegistrar registrar, CancellationToken ct) => registrar.RegisterAsync(req, ct));
         g.MapGet("/", List);
         g.MapGet("/{appId}", Get);
+        g.MapGet("/{appId}/watch", (string appId, HttpContext http, AppWatch watch, CancellationToken ct) =>
+            watch.StreamAsync(http, appId, ct));
         g.MapDelete("/{appId}", (string appId, bool? rm_data, bool? force, AppUnregistration unregistration, CancellationToken ct) =>
             unregistration.UnregisterAsync(appId, rm_data == true, force == true, ct));
         g.MapAppOperationEndpoints();
+        admin.MapGet("/watch/apps", (HttpContext http, AppWatch watch, CancellationToken ct) => watch.StreamAsync(http, null, ct));
         return g;
     }
 
-    public static AppView ToView(this AppRow a) =>
-        new(a.AppId, a.Name, a.Version, a.DaemonName, a.Port, a.Enabled, AppStatus.Parse(a.Status), a.CreatedTime,
-            a.OperationKind);
-
     private static async Task<Ok<List<AppView>>> List(RegistryDb db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Apps.AsNoTracking().OrderBy(a => a.AppId).ToListAsync(ct)).Select(ToView).ToList());
+        TypedResults.Ok((await db.Apps.AsNoTracking().OrderBy(a => a.AppId).ToListAsync(ct)).Select(a => a.ToView()).ToList());
 
     private static async Task<IResult> Get(string appId, RegistryDb db, CancellationToken ct) =>
         await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct) is { } row

@@ -4,7 +4,6 @@ using ExApps.Registry.Api;
 using ExApps.Registry.Daemons;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
-using ExApps.Registry.Status;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -24,62 +23,52 @@ public static class AppOperationEndpoints
     }
 
     private static async Task<IResult> Enable(string appId, AppOperations operations, RegistryDb db,
-        SecretProtector protector, IPublishEndpoint publish, ILogger<AppOperations> log, CancellationToken ct)
+        ILogger<AppOperations> log, CancellationToken ct)
     {
         var (row, tx) = await operations.LockAsync(appId, ct);
         await using var _ = tx;
         if (row is null) return AppEndpoints.NotFound(appId);
-        if (operations.IsBusy(row)) return AppOperations.Busy(row);
+        if (AppOperations.IsBusy(row)) return AppOperations.Busy(row);
         if (row.Enabled) return TypedResults.Ok(new { message = $"ExApp {appId} already enabled." });
         var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
-
-        operations.Start(row, AppOperations.Enable, Guid.NewGuid());
-        var status = AppStatus.Parse(row.Status);
-        status.Error = ""; // a new attempt: an error shown from now on is this attempt's
-        row.Status = status.ToJson();
-        await publish.PublishCommand(new EnableApp(row.OperationId, AppMessages.Endpoint(row, daemon, protector),
-            AppMessages.ContainerDaemon(daemon, protector)), ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        log.LogInformation("ExApp {AppId} enable {OperationId} requested", appId, row.OperationId);
-        return TypedResults.Accepted($"/admin/apps/{appId}", new EnableAppResult(appId, row.OperationId));
+        var operationId = await operations.RequestAsync(row, tx, AppOperations.Enable, id => new EnableApp
+        {
+            OperationId = id, RegistrationId = row.RegistrationId, App = operations.Spec(row, daemon),
+        }, ct);
+        log.LogInformation("ExApp {AppId} enable {OperationId} requested", appId, operationId);
+        return TypedResults.Accepted($"/admin/apps/{appId}", new EnableAppResult(appId, operationId));
     }
 
-    /// <summary>Answers once the lifecycle confirmed (Disabled), so a script that disables then acts can rely on it.</summary>
+    /// <summary>Answers once the lifecycle reports the app disabled, so a script that disables then acts can rely
+    /// on it.</summary>
     private static async Task<IResult> Disable(string appId, AppOperations operations, RegistryDb db,
-        SecretProtector protector, IPublishEndpoint publish, IOptions<RegistryOptions> options,
-        ILogger<AppOperations> log, CancellationToken ct)
+        IOptions<RegistryOptions> options, ILogger<AppOperations> log, CancellationToken ct)
     {
         var (row, tx) = await operations.LockAsync(appId, ct);
-        Guid operation;
+        Guid operationId;
         await using (tx)
         {
             if (row is null) return AppEndpoints.NotFound(appId);
-            if (operations.IsBusy(row)) return AppOperations.Busy(row);
+            if (AppOperations.IsBusy(row)) return AppOperations.Busy(row);
             if (!row.Enabled) return TypedResults.Ok(new { message = $"ExApp {appId} already disabled." });
             var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
-            operations.Start(row, AppOperations.Disable, Guid.NewGuid());
-            operation = row.OperationId;
-            await publish.PublishCommand(new DisableApp(operation, AppMessages.Endpoint(row, daemon, protector),
-                AppMessages.ContainerDaemon(daemon, protector), StopContainer: true), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            operationId = await operations.RequestAsync(row, tx, AppOperations.Disable, id => new DisableApp
+            {
+                OperationId = id, RegistrationId = row.RegistrationId, App = operations.Spec(row, daemon),
+            }, ct);
         }
         var timeout = options.Value.DisableTimeout;
-        var (after, timedOut) = await operations.WaitForAsync(appId, operation, timeout, ct);
-        if (timedOut)
-        {
-            await operations.ReleaseAsync(appId, operation);
+        var (after, outcome) = await operations.WaitForAsync(appId, operationId, timeout, ct);
+        if (outcome is null)
             return Problems.Of(504, "lifecycle_timeout",
-                $"Failed to disable ExApp {appId}: the lifecycle service did not confirm within {timeout.TotalSeconds:0} s (is it running?).");
-        }
+                $"ExApp {appId} was not reported disabled within {timeout.TotalSeconds:0} s (is the lifecycle service running?); the disable goes on in the background.");
         if (after is null) return AppEndpoints.NotFound(appId);
-        var error = AppStatus.Parse(after.Status).Error;
+        if (outcome.Outcome == "refused") return Problems.Of(409, "operation_in_progress", outcome.Error);
         log.LogInformation("ExApp {AppId} disabled", appId);
         return TypedResults.Ok(new
         {
-            message = error.Length > 0 && !after.Enabled
-                ? $"ExApp {appId} successfully disabled (it answered: {error})."
+            message = outcome.Error.Length > 0
+                ? $"ExApp {appId} successfully disabled (it answered: {outcome.Error})."
                 : $"ExApp {appId} successfully disabled.",
         });
     }

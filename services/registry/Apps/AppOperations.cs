@@ -1,15 +1,26 @@
+using System.Text.Json;
+using ExApps.Contracts;
 using ExApps.Registry.Api;
+using ExApps.Registry.Daemons;
 using ExApps.Registry.Persistence;
+using ExApps.Registry.Security;
+using ExApps.Registry.Status;
+using ExApps.ServiceDefaults.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ExApps.Registry.Apps;
 
-/// <summary>One operation per app at a time (architecture: work for one appid is serialized). The claim is a
-/// column of the app row, taken under a row lock, so two requests racing on different registry replicas still
-/// see each other.</summary>
-public sealed class AppOperations(RegistryDb db, TimeProvider clock, IOptions<RegistryOptions> options)
+/// <summary>An operation the registry asked of the lifecycle, until the lifecycle reports on it.</summary>
+public sealed record RequestedOperation(Guid Id, string Kind, DateTimeOffset At);
+
+/// <summary>How the registry asks the lifecycle for an app operation (docs/flows.md): under the app's row lock it
+/// checks that nothing runs or waits for the app, records the request and writes the command to its outbox, in
+/// one transaction. The lifecycle owns the operation from there; what the registry shows of it comes from the
+/// lifecycle's snapshots (<see cref="AppStatusProjection"/>).</summary>
+public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, SecretProtector protector,
+    AppChangeFeed feed, TimeProvider clock)
 {
     public const string Install = "install";
     public const string Update = "update";
@@ -25,50 +36,76 @@ public sealed class AppOperations(RegistryDb db, TimeProvider clock, IOptions<Re
         return (row, tx);
     }
 
-    /// <summary>An operation runs unless it is older than <see cref="RegistryOptions.OperationTimeout"/>: every
-    /// step has its own timeout in the lifecycle, so a claim that old only means an event was lost.</summary>
-    public bool IsBusy(AppRow row) =>
-        row.OperationKind is not null
-        && row.OperationStartedAt is { } started
-        && clock.GetUtcNow() - started < options.Value.OperationTimeout;
+    /// <summary>An operation runs (per the lifecycle's latest snapshot) or was asked for and not reported on yet.</summary>
+    public static bool IsBusy(AppRow row) => row.Operation is not null || row.RequestedOperation is not null;
 
-    public void Start(AppRow row, string kind, Guid operationId)
+    public static IResult Busy(AppRow row)
     {
-        row.OperationKind = kind;
-        row.OperationId = operationId;
-        row.OperationStartedAt = clock.GetUtcNow();
+        var kind = row.Operation is { } op ? JsonSerializer.Deserialize<OperationSnapshot>(op)!.Kind
+            : JsonSerializer.Deserialize<RequestedOperation>(row.RequestedOperation!)!.Kind;
+        return Problems.Of(409, "operation_in_progress",
+            $"ExApp {row.AppId} is busy: its {kind} is still running. Wait until it has finished (app:list shows the status), or unregister the app.");
     }
 
-    public static void Finish(AppRow row)
+    /// <summary>Records <paramref name="kind"/> as requested and queues <paramref name="command"/> for the lifecycle
+    /// in the open transaction <paramref name="tx"/>, then commits. Returns the operation id.</summary>
+    public async Task<Guid> RequestAsync(AppRow row, IDbContextTransaction tx, string kind,
+        Func<Guid, object> command, CancellationToken ct, params object[] alsoPublish)
     {
-        row.OperationKind = null;
-        row.OperationStartedAt = null;
-        row.PendingUpdate = null;
+        var id = Guid.NewGuid();
+        var now = clock.GetUtcNow();
+        row.RequestedOperation = JsonSerializer.Serialize(new RequestedOperation(id, kind, now));
+        await db.SaveChangesAsync(ct);
+        var messages = new List<OutboxMessage> { OutboxMessage.Command(command(id)) };
+        messages.AddRange(alsoPublish.Select(OutboxMessage.Event));
+        await outbox.AddAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(),
+            messages, now, ct);
+        await tx.CommitAsync(ct);
+        outbox.Committed();
+        return id;
     }
 
-    public static IResult Busy(AppRow row) => Problems.Of(409, "operation_in_progress",
-        $"ExApp {row.AppId} is busy: its {row.OperationKind} is still running. Wait until it has finished (app:list shows the status), or unregister the app.");
+    /// <summary>The app as the lifecycle's requests describe it: current facts, the version it calls the ExApp with.</summary>
+    public AppSpec Spec(AppRow row, DaemonRow daemon) => Spec(row, daemon, row.StoredInfo(), row.Version);
 
-    /// <summary>Polls until the operation has ended (claim released or replaced, or the app gone).</summary>
-    /// <returns>The app as it is then (null when gone), and whether the wait timed out.</returns>
-    public async Task<(AppRow? Row, bool TimedOut)> WaitForAsync(string appId, Guid operationId, TimeSpan timeout,
-        CancellationToken ct, Func<AppRow, bool>? done = null)
+    public AppSpec Spec(AppRow row, DaemonRow daemon, AppInfo.AppInfoModel info, string version)
     {
+        var options = row.StoredOptions();
+        return new AppSpec
+        {
+            AppId = row.AppId,
+            Version = version,
+            DisplayName = info.Name,
+            Port = row.Port,
+            Secret = new Secret(protector.Unprotect(row.SecretEnc)),
+            ExAppUrl = ExAppUrl.For(daemon, row.AppId, row.Port),
+            NextcloudUrl = daemon.Config().NextcloudUrl,
+            Image = info.Image,
+            Daemon = daemon.ToTarget(protector),
+            Environment = options.FinalEnvironment(info.EnvironmentVariables),
+            Mounts = options.FinalMounts(),
+        };
+    }
+
+    /// <summary>Waits until the lifecycle reports the end of operation <paramref name="operationId"/> (or the app is
+    /// gone). Follows the app's changes as they are written (LISTEN/NOTIFY), reading the row again at least every
+    /// second in case a notification was missed.</summary>
+    /// <returns>The app then (null when gone) and the operation's outcome (null when the wait timed out).</returns>
+    public async Task<(AppRow? Row, OperationOutcome? Outcome)> WaitForAsync(string appId, Guid operationId,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        using var changes = feed.Subscribe(appId);
         var deadline = clock.GetUtcNow() + timeout;
         while (true)
         {
             var row = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct);
-            if (row is null || row.OperationId != operationId || row.OperationKind is null || done?.Invoke(row) == true)
-                return (row, false);
-            if (clock.GetUtcNow() >= deadline) return (row, true);
-            await Task.Delay(options.Value.OperationPollInterval, clock, ct);
+            if (row is null) return (null, new OperationOutcome(operationId, "", "removed", "", clock.GetUtcNow()));
+            if (row.LastOperation is not null
+                && JsonSerializer.Deserialize<OperationOutcome>(row.LastOperation) is { } last && last.Id == operationId)
+                return (row, last);
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero) return (row, null);
+            await changes.WaitAsync(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), ct);
         }
     }
-
-    /// <summary>Gives up a claim that nobody will finish (the lifecycle did not answer in time).</summary>
-    public Task ReleaseAsync(string appId, Guid operationId) => db.Apps
-        .Where(a => a.AppId == appId && a.OperationId == operationId && a.OperationKind != null)
-        .ExecuteUpdateAsync(s => s.SetProperty(a => a.OperationKind, (string?)null)
-            .SetProperty(a => a.OperationStartedAt, (DateTimeOffset?)null)
-            .SetProperty(a => a.PendingUpdate, (string?)null), CancellationToken.None);
 }

@@ -8,16 +8,15 @@ using ExApps.Registry.Daemons;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ExApps.Registry.Apps;
 
-/// <summary>app:register: validates, stores the app with its port and secret, and publishes DeployRequested.</summary>
+/// <summary>app:register: validates, stores the app with its port and secret, and asks the lifecycle to install it.</summary>
 public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, SecretProtector protector,
-    AppOperations operations, IPublishEndpoint publish, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<AppRegistrar> log)
+    AppOperations operations, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<AppRegistrar> log)
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex AppIdPattern();
@@ -62,6 +61,7 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
         var row = new AppRow
         {
             AppId = appId,
+            RegistrationId = Guid.NewGuid(),
             Name = info.Name,
             Version = info.Version,
             DaemonName = daemon.Name,
@@ -73,67 +73,59 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
             CreatedTime = clock.GetUtcNow().ToUnixTimeSeconds(),
         };
         row.SetInfo(info);
-        operations.Start(row, AppOperations.Install, Guid.NewGuid());
-        var stored = await InsertWithPortAsync(row, info.Port, ct);
-        if (stored is not null) return stored;
 
-        var request = AppMessages.Deploy(row, daemon, row.OperationId, AppApiProtocol.KindInstall, protector);
-        try
-        {
-            await publish.PublishCommand(request, ct);
-        }
-        catch (Exception e)
-        {
-            // Nothing half-done stays behind: without the event no deploy would ever happen.
-            log.LogError(e, "Publishing DeployRequested for {AppId} failed; registration rolled back", appId);
-            await db.Apps.Where(a => a.AppId == appId).ExecuteDeleteAsync(CancellationToken.None);
-            return e is MessageReturnedException
-                ? Problems.Of(503, "no_consumer", "No deployer is listening on the message bus (start the deployer service); the app was not registered.")
-                : Problems.Of(503, "bus_unavailable", "The message bus is unavailable; the app was not registered. Try again.");
-        }
-        log.LogInformation("ExApp {AppId} {Version} registered on {Daemon} port {Port}; deploy {OperationId} requested",
-            appId, row.Version, daemon.Name, row.Port, row.OperationId);
-        return TypedResults.Accepted($"/admin/apps/{appId}",
-            new RegisterAppResult(appId, row.OperationId, row.Port, AppStatus.Parse(row.Status), ignoredEnv));
-    }
-
-    /// <summary>Inserts the row on the lowest free port (or the given one). Port choice is serialized per daemon by
-    /// a transaction-scoped advisory lock, so concurrent registrations (on any replica) never pick the same port;
-    /// the unique constraints stay as the last word on app id and port. Returns an error result, or null when stored.</summary>
-    private async Task<IResult?> InsertWithPortAsync(AppRow row, int? fixedPort, CancellationToken ct)
-    {
-        var o = options.Value;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"registry-ports:" + row.DaemonName}))", ct);
-        if (await db.Apps.AnyAsync(a => a.AppId == row.AppId, ct)) return AlreadyRegistered(row.AppId);
-        var used = await db.Apps.Where(a => a.DaemonName == row.DaemonName).Select(a => a.Port).ToListAsync(ct);
-        if (fixedPort is { } p)
-        {
-            if (used.Contains(p))
-                return Problems.Of(409, "port_in_use", $"Port {p} is already used by another ExApp on daemon `{row.DaemonName}`.");
-            row.Port = p;
-        }
-        else
-        {
-            var free = Enumerable.Range(o.PortRangeStart, o.PortRangeEnd - o.PortRangeStart + 1).Except(used).Take(1).ToList();
-            if (free.Count == 0)
-                return Problems.Of(409, "no_free_port", $"No free port in {o.PortRangeStart}-{o.PortRangeEnd} on daemon `{row.DaemonName}`.");
-            row.Port = free[0];
-        }
+        if (await ChoosePortAsync(row, daemon, info.Port, ct) is { } refused) return refused;
         db.Apps.Add(row);
+        Guid operationId;
         try
         {
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            // Registered and asked for in one transaction: the install is never lost, even if the broker or the
+            // lifecycle is down right now (the outbox sends it when they are back).
+            operationId = await operations.RequestAsync(row, tx, AppOperations.Install, id => new InstallApp
+            {
+                OperationId = id,
+                RegistrationId = row.RegistrationId,
+                App = operations.Spec(row, daemon, info, info.Version),
+            }, ct, new AppChanged(appId, 0));
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return AlreadyRegistered(appId);
+        }
+        log.LogInformation("ExApp {AppId} {Version} registered on {Daemon} port {Port}; install {OperationId} requested",
+            appId, row.Version, daemon.Name, row.Port, operationId);
+        return TypedResults.Accepted($"/admin/apps/{appId}",
+            new RegisterAppResult(appId, operationId, row.Port, AppStatus.Parse(row.Status), ignoredEnv));
+    }
+
+    /// <summary>AppAPI's port rule: the lowest port of the range that no ExApp uses (across all daemons: two
+    /// daemons may share a Docker host and its network), unless the app brings its own, which is refused when
+    /// another ExApp is already reachable at the same address. Serialized by a transaction-scoped advisory lock,
+    /// so concurrent registrations on any replica never pick the same port. Returns an error result, or null.</summary>
+    private async Task<IResult?> ChoosePortAsync(AppRow row, DaemonRow daemon, int? fixedPort, CancellationToken ct)
+    {
+        var o = options.Value;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('registry-ports'))", ct);
+        if (await db.Apps.AnyAsync(a => a.AppId == row.AppId, ct)) return AlreadyRegistered(row.AppId);
+        if (fixedPort is { } p)
+        {
+            var url = ExAppUrl.For(daemon, row.AppId, p);
+            var sharing = await db.Apps.AsNoTracking().Where(a => a.Port == p)
+                .Join(db.Daemons.AsNoTracking(), a => a.DaemonName, d => d.Name, (a, d) => new { a.AppId, Daemon = d })
+                .ToListAsync(ct);
+            if (sharing.FirstOrDefault(x => ExAppUrl.For(x.Daemon, x.AppId, p) == url) is { } other)
+                return Problems.Of(409, "port_in_use", $"Port {p} is already used by ExApp {other.AppId} at {url}.");
+            row.Port = p;
             return null;
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
-        {
-            db.Entry(row).State = EntityState.Detached;
-            return pg.ConstraintName == "apps_daemon_port_unique"
-                ? Problems.Of(409, "port_in_use", $"Port {row.Port} is already used by another ExApp on daemon `{row.DaemonName}`.")
-                : AlreadyRegistered(row.AppId);
-        }
+        var used = (await db.Apps.Select(a => a.Port).ToListAsync(ct)).ToHashSet();
+        var free = Enumerable.Range(o.PortRangeStart, o.PortRangeEnd - o.PortRangeStart + 1).FirstOrDefault(n => !used.Contains(n));
+        if (free == 0)
+            return Problems.Of(409, "no_free_port", $"No free port in {o.PortRangeStart}-{o.PortRangeEnd}: every port is used by an ExApp.");
+        row.Port = free;
+        return null;
     }
 
     internal static IResult InvalidAppInfo(AppInfoException e) =>

@@ -20,7 +20,9 @@ public sealed record UpdateAppResult(string Appid, Guid OperationId, string From
 
 public sealed record EnableAppResult(string Appid, Guid OperationId);
 
-/// <summary><see cref="Operation"/> is the running operation (install, update, enable, disable) or null.</summary>
+/// <summary><see cref="Operation"/> is the kind of the operation in flight (install, update, enable, disable,
+/// unregister) or null; <see cref="CurrentOperation"/> says more of it, <see cref="LastOperation"/> how the latest
+/// one ended.</summary>
 public sealed record AppView(
     string Appid,
     string Name,
@@ -30,7 +32,9 @@ public sealed record AppView(
     bool Enabled,
     AppStatus Status,
     long CreatedTime,
-    string? Operation);
+    string? Operation,
+    OperationView? CurrentOperation,
+    OutcomeView? LastOperation);
 
 public sealed record RegisterAppResult(
     string Appid,

@@ -9,7 +9,7 @@ public sealed record MountDto(
     [property: JsonPropertyName("target")] string Target,
     [property: JsonPropertyName("mode")] string Mode = "rw");
 
-/// <summary>Per-app deploy options (spec §2.3), stored and re-applied on update.</summary>
+/// <summary>Per-app deploy options (docs/protocol.md §2.3), stored and re-applied on update.</summary>
 public sealed record DeployOptionsDto(
     [property: JsonPropertyName("env")] Dictionary<string, string> Env,
     [property: JsonPropertyName("mounts")] List<MountDto> Mounts)

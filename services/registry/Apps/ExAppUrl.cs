@@ -4,7 +4,7 @@ using ExApps.Registry.Persistence;
 
 namespace ExApps.Registry.Apps;
 
-/// <summary>Where the platform reaches an ExApp (spec §3, "ExApp URL").</summary>
+/// <summary>Where the platform reaches an ExApp (docs/protocol.md §3, "ExApp URL").</summary>
 public static class ExAppUrl
 {
     private static readonly HashSet<string> Unroutable = ["", "0.0.0.0", "::", "[::]", "127.0.0.1", "::1", "[::1]", "localhost"];

@@ -9,7 +9,7 @@ namespace ExApps.Registry.Daemons;
 
 public sealed record DaemonCheckResult(bool Reachable, string Message, string? ApiVersion);
 
-/// <summary>Connection check of a daemon (spec §1): the deployer does <c>GET /_ping</c> with a 3 s limit and
+/// <summary>Connection check of a daemon (docs/protocol.md §1): the deployer does <c>GET /_ping</c> with a 3 s limit and
 /// says why it failed; this endpoint adds its own limit for a deployer that does not answer at all.</summary>
 public static class DaemonCheck
 {

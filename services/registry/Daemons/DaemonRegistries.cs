@@ -7,7 +7,7 @@ namespace ExApps.Registry.Daemons;
 
 public sealed record RegistryRemapRequest(string? From, string? To);
 
-/// <summary>daemon:registry:add|remove|list: image registry remaps of a daemon (spec §1, <c>to = local</c>
+/// <summary>daemon:registry:add|remove|list: image registry remaps of a daemon (docs/protocol.md §1, <c>to = local</c>
 /// means never pull). Read-modify-write under a row lock, so two concurrent changes never lose one another.</summary>
 public static class DaemonRegistries
 {

@@ -2,7 +2,7 @@ using ExApps.Contracts;
 
 namespace ExApps.Registry.Daemons;
 
-/// <summary>Checks a daemon registration (spec §1) and answers field -> messages.</summary>
+/// <summary>Checks a daemon registration (docs/protocol.md §1) and answers field -> messages.</summary>
 public static class DaemonValidator
 {
     public static Dictionary<string, string[]> Validate(RegisterDaemonRequest r)

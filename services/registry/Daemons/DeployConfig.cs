@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace ExApps.Registry.Daemons;
 
-/// <summary>A daemon's deploy_config (spec §1) as stored; the password is kept apart, encrypted.</summary>
+/// <summary>A daemon's deploy_config (docs/protocol.md §1) as stored; the password is kept apart, encrypted.</summary>
 public sealed class DeployConfig
 {
     [JsonPropertyName("net")] public string Net { get; set; } = "host";

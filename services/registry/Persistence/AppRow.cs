@@ -1,27 +1,33 @@
 namespace ExApps.Registry.Persistence;
 
+/// <summary>One ExApp's record. The registry writes its facts (info, routes, port, secret, deploy options); the
+/// lifecycle's snapshots write its state (<see cref="Enabled"/>, <see cref="Version"/>, <see cref="Status"/>,
+/// <see cref="Operation"/>, <see cref="LastOperation"/>), newest <see cref="StatusSeq"/> wins.</summary>
 public sealed class AppRow
 {
     public required string AppId { get; set; }
+    /// <summary>This registration of the app: the lifecycle's snapshots of an earlier one never apply to it.</summary>
+    public Guid RegistrationId { get; set; }
     public required string Name { get; set; }
     public required string Version { get; set; }
     public required string DaemonName { get; set; }
     public int Port { get; set; }
     public required string SecretEnc { get; set; }
     public bool Enabled { get; set; }
-    /// <summary>The spec §2.1 status object as JSON.</summary>
+    /// <summary>AppAPI's status object as JSON (docs/protocol.md, "Status object").</summary>
     public required string Status { get; set; }
+    public long StatusSeq { get; set; }
     /// <summary>The parsed app info (image, declared variables) as JSON.</summary>
     public required string Info { get; set; }
-    /// <summary>The app's routes (spec §6) as JSON.</summary>
+    /// <summary>The app's proxy routes as JSON.</summary>
     public required string Routes { get; set; }
     /// <summary>Deploy options (env overrides, mounts) as JSON; re-applied on update.</summary>
     public required string DeployOptions { get; set; }
-    public Guid OperationId { get; set; }
-    /// <summary>install, update, enable or disable while one runs; null when the app is idle.</summary>
-    public string? OperationKind { get; set; }
-    public DateTimeOffset? OperationStartedAt { get; set; }
-    /// <summary>An update's new app info (<see cref="Apps.PendingUpdate"/> as JSON) until the disable is confirmed.</summary>
-    public string? PendingUpdate { get; set; }
+    /// <summary>The operation the lifecycle runs for the app (<c>OperationSnapshot</c> JSON), null when idle.</summary>
+    public string? Operation { get; set; }
+    /// <summary>How the latest operation ended (<c>OperationOutcome</c> JSON).</summary>
+    public string? LastOperation { get; set; }
+    /// <summary>An operation asked of the lifecycle that it has not reported on yet (<see cref="Apps.RequestedOperation"/> JSON).</summary>
+    public string? RequestedOperation { get; set; }
     public long CreatedTime { get; set; }
 }

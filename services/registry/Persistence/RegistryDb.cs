@@ -41,11 +41,12 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : DbContext
             e.Property(x => x.Info).HasColumnName("info").HasColumnType("jsonb");
             e.Property(x => x.Routes).HasColumnName("routes").HasColumnType("jsonb");
             e.Property(x => x.DeployOptions).HasColumnName("deploy_options").HasColumnType("jsonb");
-            e.Property(x => x.OperationId).HasColumnName("operation_id");
             e.Property(x => x.CreatedTime).HasColumnName("created_time");
-            e.Property(x => x.OperationKind).HasColumnName("operation_kind");
-            e.Property(x => x.OperationStartedAt).HasColumnName("operation_started_at");
-            e.Property(x => x.PendingUpdate).HasColumnName("pending_update").HasColumnType("jsonb");
+            e.Property(x => x.RegistrationId).HasColumnName("registration_id");
+            e.Property(x => x.StatusSeq).HasColumnName("status_seq");
+            e.Property(x => x.Operation).HasColumnName("operation").HasColumnType("jsonb");
+            e.Property(x => x.LastOperation).HasColumnName("last_operation").HasColumnType("jsonb");
+            e.Property(x => x.RequestedOperation).HasColumnName("requested_operation").HasColumnType("jsonb");
         });
     }
 }

@@ -1,4 +1,5 @@
 using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Outbox;
 using Npgsql;
 
 namespace ExApps.Registry.Persistence;
@@ -49,6 +50,29 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
             ALTER TABLE registry.apps ADD COLUMN pending_update jsonb NULL;
             """),
         .. ExApps.Registry.AppConfig.AppConfigSchema.Migrations,
+        // The lifecycle owns app operations (docs/flows.md): the registry keeps the request it made until the
+        // lifecycle reports on it, and projects the lifecycle's versioned snapshots. Ports are chosen across all
+        // ExApps (two daemons may share one Docker host). Every change of an app is announced to this service's
+        // processes (LISTEN registry_apps) for the live views and the waits of disable and unregister.
+        new(10, """
+            ALTER TABLE registry.apps ADD COLUMN registration_id uuid NOT NULL DEFAULT gen_random_uuid();
+            ALTER TABLE registry.apps ADD COLUMN status_seq bigint NOT NULL DEFAULT 0;
+            ALTER TABLE registry.apps ADD COLUMN operation jsonb NULL;
+            ALTER TABLE registry.apps ADD COLUMN last_operation jsonb NULL;
+            ALTER TABLE registry.apps ADD COLUMN requested_operation jsonb NULL;
+            ALTER TABLE registry.apps DROP COLUMN operation_kind, DROP COLUMN operation_started_at,
+                DROP COLUMN pending_update, DROP COLUMN operation_id;
+            ALTER TABLE registry.apps DROP CONSTRAINT apps_daemon_port_unique;
+            CREATE INDEX apps_port ON registry.apps (port);
+            CREATE FUNCTION registry.notify_app_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('registry_apps', COALESCE(NEW.appid, OLD.appid));
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER apps_notify AFTER INSERT OR UPDATE OR DELETE ON registry.apps
+                FOR EACH ROW EXECUTE FUNCTION registry.notify_app_change();
+            """),
+        TransactionalOutbox.Migration(11, Name),
     ];
 
     public async Task StartAsync(CancellationToken ct)

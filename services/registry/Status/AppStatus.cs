@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace ExApps.Registry.Status;
 
-/// <summary>The status object of spec §2.1, as stored and returned.</summary>
+/// <summary>The status object of docs/protocol.md §2.1, as stored and returned.</summary>
 public sealed class AppStatus
 {
     [JsonPropertyName("deploy")] public int Deploy { get; set; }

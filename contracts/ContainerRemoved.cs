@@ -1,3 +1,0 @@
-namespace ExApps.Contracts;
-
-public sealed record ContainerRemoved(string AppId, bool ContainerExisted, bool VolumeRemoved);

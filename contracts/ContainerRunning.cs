@@ -1,3 +1,0 @@
-namespace ExApps.Contracts;
-
-public sealed record ContainerRunning(string AppId);

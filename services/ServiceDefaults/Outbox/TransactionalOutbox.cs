@@ -1,0 +1,138 @@
+using System.Text.Json;
+using ExApps.Contracts;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ExApps.ServiceDefaults.Outbox;
+
+/// <summary>One service's outbox table (<c>&lt;schema&gt;.outbox</c>): the messages a change announces are written
+/// in the transaction that makes the change, and <see cref="OutboxPublisher"/> publishes them after the commit. A
+/// process that dies in between, or a broker that is down, loses nothing: what is left goes out later (at least
+/// once; consumers are idempotent).</summary>
+public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSource dataSource)
+{
+    private static readonly System.Reflection.Assembly Contracts = typeof(AppSpec).Assembly;
+
+    public WakeSignal Signal { get; } = new();
+
+    public string Schema => settings.Schema;
+
+    /// <summary>The table, as a migration of the owning schema.</summary>
+    public static SqlMigration Migration(int version, string schema) => new(version, $"""
+        CREATE TABLE IF NOT EXISTS {schema}.outbox (
+            id           bigserial PRIMARY KEY,
+            message_type text NOT NULL,
+            body         jsonb NOT NULL,
+            created_at   timestamptz NOT NULL
+        );
+        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS mandatory boolean NOT NULL DEFAULT false;
+        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS coalesce_key text NULL;
+        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS revision int NOT NULL DEFAULT 0;
+        CREATE UNIQUE INDEX IF NOT EXISTS outbox_coalesce_key ON {schema}.outbox (coalesce_key);
+        """);
+
+    /// <summary>Adds <paramref name="messages"/> inside the caller's transaction. Call <see cref="Committed"/>
+    /// after the commit so they go out at once.</summary>
+    public async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<OutboxMessage> messages,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (messages.Count == 0) return;
+        await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var m in messages)
+        {
+            var type = m.Message.GetType();
+            if (type.Assembly != Contracts) throw new ArgumentException($"{type} is not a contract message.");
+            var upsert = m.CoalesceKey is null ? "" : m.StickyFlag is null
+                ? "ON CONFLICT (coalesce_key) DO UPDATE SET body = excluded.body, created_at = excluded.created_at, revision = o.revision + 1"
+                : "ON CONFLICT (coalesce_key) DO UPDATE SET created_at = excluded.created_at, revision = o.revision + 1, " +
+                  $"body = CASE WHEN (o.body->>'{m.StickyFlag}')::boolean " +
+                  $"THEN jsonb_set(excluded.body, '{{{m.StickyFlag}}}', 'true') ELSE excluded.body END";
+            var cmd = new NpgsqlBatchCommand($"""
+                INSERT INTO {settings.Schema}.outbox AS o (message_type, body, created_at, mandatory, coalesce_key)
+                VALUES (@t, @b, @now, @m, @k) {upsert}
+                """);
+            cmd.Parameters.AddWithValue("t", type.FullName!);
+            cmd.Parameters.AddWithValue("b", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(m.Message, type));
+            cmd.Parameters.AddWithValue("now", now);
+            cmd.Parameters.AddWithValue("m", m.Mandatory);
+            cmd.Parameters.AddWithValue("k", (object?)m.CoalesceKey ?? DBNull.Value);
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    public void Committed() => Signal.Wake();
+
+    /// <summary>Publishes up to <paramref name="limit"/> waiting messages (concurrently, with publisher confirms)
+    /// and deletes those the broker took; returns how many went out and how many are left behind (a mandatory
+    /// message nobody consumes yet, or a broker error). One process publishes at a time (an advisory lock), so that
+    /// replicas never publish the same row twice at once; the others return (0, 0).</summary>
+    public async Task<(int Published, int Failed)> PublishPendingAsync(IPublishEndpoint bus, int limit,
+        CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand(
+                         $"SELECT pg_try_advisory_xact_lock(hashtext('{settings.Schema}-outbox'))", conn, tx))
+        {
+            if (await lockCmd.ExecuteScalarAsync(ct) is not true) return (0, 0);
+        }
+
+        var pending = new List<(long Id, int Revision, string Type, string Body, bool Mandatory)>();
+        await using (var read = new NpgsqlCommand(
+                         $"SELECT id, revision, message_type, body::text, mandatory FROM {settings.Schema}.outbox ORDER BY id LIMIT @limit",
+                         conn, tx))
+        {
+            read.Parameters.AddWithValue("limit", limit);
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                pending.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4)));
+        }
+        if (pending.Count == 0) return (0, 0);
+
+        var results = await Task.WhenAll(pending.Select(async p =>
+        {
+            try
+            {
+                var type = Contracts.GetType(p.Type, throwOnError: true)!;
+                var message = JsonSerializer.Deserialize(p.Body, type)!;
+                await (p.Mandatory ? bus.PublishCommand(message, type, ct) : bus.Publish(message, type, ct));
+                return (p.Id, p.Revision, Ok: true);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                return (p.Id, p.Revision, Ok: false);
+            }
+        }));
+
+        var sent = results.Where(r => r.Ok).ToArray();
+        if (sent.Length > 0)
+        {
+            // A coalesced message replaced while it was being published (its revision moved on) stays: the newer
+            // content goes out in the next round.
+            await using var delete = new NpgsqlCommand(
+                $"DELETE FROM {settings.Schema}.outbox o USING unnest(@ids, @revs) AS s(id, rev) " +
+                "WHERE o.id = s.id AND o.revision = s.rev", conn, tx);
+            delete.Parameters.AddWithValue("ids", sent.Select(r => r.Id).ToArray());
+            delete.Parameters.AddWithValue("revs", sent.Select(r => r.Revision).ToArray());
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return (sent.Length, results.Length - sent.Length);
+    }
+
+    /// <summary>How many messages wait (for health and metrics).</summary>
+    public async Task<long> CountAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT count(*) FROM {settings.Schema}.outbox");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}
+
+/// <summary>Which schema holds a service's outbox, and how it is drained.</summary>
+public sealed record OutboxSettings(string Schema)
+{
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public int BatchSize { get; init; } = 200;
+}

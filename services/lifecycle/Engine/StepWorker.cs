@@ -1,0 +1,113 @@
+using ExApps.Lifecycle.Machine;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Lifecycle.Engine;
+
+/// <summary>Runs the steps that are due: claims their rows (leased to this process), runs each step's call in
+/// parallel (up to <see cref="LifecycleOptions.MaxConcurrentSteps"/>), and applies the results through the
+/// <see cref="OperationEngine"/>. A step whose process died is claimed again as soon as that process stops
+/// showing signs of life (<see cref="LiveInstances"/>), whatever its lease says, so a crash costs seconds.</summary>
+public sealed class StepWorker(
+    AppStore store,
+    StepActions actions,
+    OperationEngine engine,
+    StepSignal signal,
+    LiveInstances instances,
+    TimeProvider clock,
+    IOptions<LifecycleOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<StepWorker> logger) : BackgroundService
+{
+    // The longest a claimed step may run before another process may take it over while this one still lives.
+    private TimeSpan Lease => Max(Max(o.HeartbeatRequestTimeout + o.InspectTimeout, o.InitRequestTimeout), o.EnableTimeout)
+                              + TimeSpan.FromSeconds(10);
+
+    private LifecycleOptions o => options.Value;
+    private readonly HashSet<Task> _running = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await instances.WaitForStartAsync(lifetime, stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wait = await ClaimAndRunAsync(stoppingToken);
+                await signal.WaitAsync(wait, clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(_running);
+        }
+    }
+
+    /// <summary>Starts every due step it may, and says how long to sleep before the next one is due.</summary>
+    private async Task<TimeSpan> ClaimAndRunAsync(CancellationToken ct)
+    {
+        _running.RemoveWhere(t => t.IsCompleted);
+        try
+        {
+            var free = o.MaxConcurrentSteps - _running.Count;
+            if (free <= 0) return TimeSpan.FromMilliseconds(100); // a finishing step wakes the loop
+            var now = clock.GetUtcNow();
+            var claimed = await store.ClaimDueAsync(instances.Id, now, now + Lease, now - o.InstanceTimeout, free, ct);
+            foreach (var app in claimed)
+                _running.Add(Task.Run(() => RunAsync(app, ct), CancellationToken.None));
+
+            var next = await store.NextDueAsync(ct);
+            var wait = next is null ? MaxSleep : next.Value - clock.GetUtcNow();
+            // a due row we could not claim is being claimed by another replica: don't spin on it
+            var floor = TimeSpan.FromMilliseconds(claimed.Count > 0 ? 0 : 20);
+            return wait < floor ? floor : wait > MaxSleep ? MaxSleep : wait;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError("Claiming due steps failed: {Error}; retrying", e.Message);
+            return TimeSpan.FromSeconds(1);
+        }
+    }
+
+    // Rows of a dead process must be noticed even when nothing else is due.
+    private TimeSpan MaxSleep => o.InstanceTimeout / 2;
+
+    private async Task RunAsync(AppState app, CancellationToken ct)
+    {
+        try
+        {
+            var result = await actions.RunAsync(app, ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await engine.HandleAsync(app.AppId, result, ct);
+                    return;
+                }
+                catch (Exception e) when (attempt < 5 && !ct.IsCancellationRequested)
+                {
+                    logger.LogWarning("Applying the {Step} result of ExApp {AppId} failed ({Error}); retrying",
+                        app.Step, app.AppId, e.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), clock, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // shutting down: the lease runs out (or this instance stops showing life) and the step runs again
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Step {Step} of ExApp {AppId} failed unexpectedly; it runs again after its lease",
+                app.Step, app.AppId);
+        }
+        finally
+        {
+            signal.Wake();
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

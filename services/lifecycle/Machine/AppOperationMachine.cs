@@ -1,0 +1,299 @@
+using ExApps.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Lifecycle.Machine;
+
+/// <summary>Every app operation, step by step: (step, message) -> (next step, messages to send). Requests come from
+/// the registry, answers from the deployer, reports from the ExApp through the gateway, and results of the calls
+/// the steps make (see <see cref="Step"/>). Each rule runs in one transaction under the app's row lock, with its
+/// messages in the outbox. docs/flows.md draws the same flows as sequences.</summary>
+public sealed class AppOperationMachine : MachineDefinition
+{
+    public AppOperationMachine(IOptions<LifecycleOptions> options)
+    {
+        var o = options.Value;
+        var now = TimeSpan.Zero;
+
+        // ---- requests ------------------------------------------------------------------------------------------
+        Initially(
+            On<InstallApp>((t, c) =>
+            {
+                t.Begin(c.OperationId, OperationKind.Install, c.App);
+                t.App.Status = StatusObject.Begin(AppApiProtocol.KindInstall);
+                Deploy(t, c.App, AppApiProtocol.KindInstall);
+            }));
+
+        During(Step.Idle,
+            On<UpdateApp>((t, c) =>
+            {
+                t.Begin(c.OperationId, OperationKind.Update, t.App.Spec);
+                t.App.Data.PendingSpec = c.App;
+                t.App.Status = StatusObject.Begin(AppApiProtocol.KindUpdate);
+                if (t.App.Enabled) t.GoTo(Step.Disabling, dueIn: now);
+                else Deploy(t, c.App, AppApiProtocol.KindUpdate);
+            }),
+            On<EnableApp>((t, c) =>
+            {
+                t.Begin(c.OperationId, OperationKind.Enable, c.App);
+                if (t.App.Enabled) { t.Finish(Outcome.Enabled); return; }
+                t.Status.Error = "";
+                if (c.App.HasContainer)
+                    t.GoTo(Step.Starting, deadlineIn: o.ContainerStartTimeout)
+                        .Send(new StartContainer(c.OperationId, c.App.AppId, c.App.Daemon));
+                else t.GoTo(Step.Heartbeat, dueIn: now, deadlineIn: o.HeartbeatTimeout);
+            }),
+            On<DisableApp>((t, c) =>
+            {
+                t.Begin(c.OperationId, OperationKind.Disable, c.App);
+                if (!t.App.Enabled) t.Finish(Outcome.Disabled);
+                else t.GoTo(Step.Disabling, dueIn: now);
+            }));
+
+        DuringAny(
+            On<InstallApp>((t, c) => t.Refuse(c.OperationId, OperationKind.Install)),
+            On<UpdateApp>((t, c) => t.Refuse(c.OperationId, OperationKind.Update)),
+            On<EnableApp>((t, c) => t.Refuse(c.OperationId, OperationKind.Enable)),
+            On<DisableApp>((t, c) => t.Refuse(c.OperationId, OperationKind.Disable)),
+            // Unregister replaces whatever runs: late answers of that operation then match nothing.
+            On<UnregisterApp>((t, c) =>
+            {
+                t.Begin(c.OperationId, OperationKind.Unregister, c.App);
+                t.App.Data.RemoveData = c.RemoveData;
+                t.App.Data.Force = c.Force;
+                if (t.App.Enabled) t.GoTo(Step.Disabling, dueIn: now);
+                else RemoveContainer(t);
+            }),
+            // EX-APP-VERSION greater than the stored version: call the ExApp with it from now on.
+            On<AppVersionReported>((t, e) =>
+            {
+                if (ExAppVersion.IsGreater(e.Version, t.App.Version)) t.App.Version = e.Version;
+            }));
+
+        // ---- deploy --------------------------------------------------------------------------------------------
+        During(Step.Deploying,
+            On<DeployProgress>((t, e) =>
+            {
+                if (t.Status.ApplyDeploy(e.Progress, t.NowSeconds)) t.App.Deadline = t.App.DueAt = t.Now + o.DeployIdleTimeout;
+            }),
+            On<ContainerStarted>((t, _) => Heartbeat(t, restartBaseline: 0)),
+            // (a DeployRequested that faulted in every deployer arrives as a DeployFailed too)
+            On<DeployFailed>((t, e) => t.Fail(e.Reason)),
+            On<TimerFired>((t, _) => t.Fail($"The deploy of ExApp {t.App.AppId} made no progress for " +
+                $"{Minutes(o.DeployIdleTimeout)}: is a deployer service running?")));
+
+        During(Step.Starting,
+            On<ContainerRunning>((t, e) =>
+            {
+                if (e.Error.Length == 0) Heartbeat(t, e.RestartCount);
+                else FailEnable(t, e.Error);
+            }),
+            On<TimerFired>((t, _) => FailEnable(t, $"Failed to start the container of ExApp {t.App.AppId}: " +
+                $"the deployer did not answer within {Minutes(o.ContainerStartTimeout)}")));
+
+        // ---- heartbeat -----------------------------------------------------------------------------------------
+        During(Step.Heartbeat,
+            On<HeartbeatAnswered>((t, r) =>
+            {
+                if (r.Ok)
+                {
+                    t.Publish(new HeartbeatOk(t.Operation, t.App.AppId, t.App.Tries));
+                    t.Status.HeartbeatCount = t.App.Tries;
+                    // Enabled before the ExApp is called, so that it may call the platform while it inits (or
+                    // while it handles PUT /enabled).
+                    t.App.Enabled = true;
+                    if (t.App.OpKind == OperationKind.Enable) t.WaitUntilVisible(Step.EnableVisible);
+                    else
+                    {
+                        t.Status.ApplyInit(0, t.NowSeconds);
+                        t.WaitUntilVisible(Step.InitVisible);
+                    }
+                    return;
+                }
+                if (ContainerDied(t, r.Container)) return;
+                t.Status.HeartbeatCount = ++t.App.Tries;
+                if (t.Now < t.App.Deadline) { t.RetryAt(t.Now + HeartbeatDelay(t.App.Tries, o)); return; }
+                t.Publish(new HeartbeatFailed(t.Operation, t.App.AppId, HeartbeatFailure, t.App.Tries));
+                if (t.App.OpKind == OperationKind.Enable) FailEnable(t, HeartbeatFailure);
+                else t.Fail(HeartbeatFailure);
+            }));
+
+        // ---- init ----------------------------------------------------------------------------------------------
+        During(Step.InitVisible,
+            On<AppChanged>((t, e) => { if (e.Seq >= t.App.BarrierSeq) t.GoTo(Step.CallingInit, dueIn: now); }),
+            On<TimerFired>((t, _) => t.GoTo(Step.CallingInit, dueIn: now)
+                .Log(LogLevel.Warning, "ExApp {AppId}: the registry did not confirm it shows the app enabled; calling init anyway", t.App.AppId)));
+
+        During(Step.CallingInit,
+            On<InitAnswered>((t, r) =>
+            {
+                switch (r.Outcome)
+                {
+                    case ExAppHttp.InitOutcome.Started:
+                        t.GoTo(Step.Initializing, dueIn: t.App.Spec.HasContainer ? o.ContainerCheckInterval : null,
+                            deadlineIn: InitDeadline(t, o) - t.Now);
+                        break;
+                    case ExAppHttp.InitOutcome.NoInitStep:
+                        t.Status.ApplyInit(100, t.NowSeconds);
+                        t.GoTo(Step.Enabling, dueIn: now);
+                        break;
+                    default:
+                        t.Publish(new InitFailed(t.Operation, t.App.AppId, r.Error)).Fail(r.Error);
+                        break;
+                }
+            }),
+            // A fast ExApp reports while its POST /init is still open.
+            On<InitProgress>(Report));
+
+        During(Step.Initializing,
+            On<InitProgress>(Report),
+            On<ContainerChecked>((t, r) =>
+            {
+                if (!ContainerDied(t, r.Container)) t.RetryAt(t.Now + o.ContainerCheckInterval);
+            }),
+            On<TimerFired>((t, _) =>
+            {
+                if (t.Now < t.App.Deadline) { t.RetryAt(t.App.Deadline!.Value); return; }
+                var reason = InitTimedOut(t, o);
+                t.Publish(new InitFailed(t.Operation, t.App.AppId, reason)).Fail(reason);
+            }));
+
+        // ---- enable --------------------------------------------------------------------------------------------
+        During(Step.EnableVisible,
+            On<AppChanged>((t, e) => { if (e.Seq >= t.App.BarrierSeq) t.GoTo(Step.Enabling, dueIn: now); }),
+            On<TimerFired>((t, _) => t.GoTo(Step.Enabling, dueIn: now)));
+
+        During(Step.Enabling,
+            On<EnableAnswered>((t, r) =>
+            {
+                if (r.Ok) t.Publish(new Enabled(t.Operation, t.App.AppId)).Finish(Outcome.Enabled);
+                else FailEnable(t, r.Error);
+            }));
+
+        // ---- disable, and the disable that starts an update or an unregister -----------------------------------
+        During(Step.Disabling,
+            On<DisableAnswered>((t, r) =>
+            {
+                t.App.Data.DisableError = r.Error;
+                if (t.App.OpKind == OperationKind.Unregister) { t.App.Enabled = false; RemoveContainer(t); }
+                else if (t.App.Spec.HasContainer)
+                    t.GoTo(Step.Stopping, deadlineIn: o.ContainerStopTimeout)
+                        .Send(new StopContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon));
+                else Stopped(t, "");
+            }));
+
+        During(Step.Stopping,
+            On<ContainerStopped>((t, e) => Stopped(t, e.Error)),
+            On<TimerFired>((t, _) => Stopped(t, $"the deployer did not stop the container within {Minutes(o.ContainerStopTimeout)}")));
+
+        // ---- unregister ----------------------------------------------------------------------------------------
+        During(Step.Removing,
+            On<ContainerRemoved>((t, e) => Removed(t, e.Error)),
+            On<TimerFired>((t, _) => Removed(t, $"the deployer did not answer within {Minutes(o.ContainerRemoveTimeout)}")));
+
+        // ---- the steps above, in words -------------------------------------------------------------------------
+
+        // Deploy (install, or the new version of an update): the deployer pulls, creates and starts the
+        // container; a manual install has nothing to deploy.
+        void Deploy(Transition t, AppSpec spec, string kind)
+        {
+            t.App.Spec = spec;
+            t.App.Version = spec.Version;
+            t.Status.ApplyDeploy(0, t.NowSeconds);
+            if (!spec.HasContainer) { Heartbeat(t, restartBaseline: 0); return; }
+            t.GoTo(Step.Deploying, deadlineIn: o.DeployIdleTimeout)
+                .Send(new DeployRequested(t.Operation, spec.AppId, kind, spec.Version, spec.DisplayName, spec.Port,
+                    spec.Secret, spec.ExAppUrl, spec.NextcloudUrl, spec.Image, spec.Daemon, spec.Environment, spec.Mounts));
+        }
+
+        void Heartbeat(Transition t, int restartBaseline)
+        {
+            if (t.App.OpKind != OperationKind.Enable) t.Status.ApplyDeploy(100, t.NowSeconds);
+            t.GoTo(Step.Heartbeat, dueIn: now, deadlineIn: o.HeartbeatTimeout);
+            t.App.Data.RestartBaseline = restartBaseline;
+        }
+
+        // After the ExApp's PUT /enabled?enabled=0 and the container's stop.
+        void Stopped(Transition t, string stopError)
+        {
+            var error = string.Join("; ", new[] { t.App.Data.DisableError, stopError }.Where(e => e.Length > 0));
+            t.App.Enabled = false;
+            if (t.App.OpKind == OperationKind.Update)
+            {
+                if (error.Length > 0)
+                    t.Log(LogLevel.Warning, "ExApp {AppId} disabled for its update with an error: {Error}", t.App.AppId, error);
+                Deploy(t, t.App.Data.PendingSpec!, AppApiProtocol.KindUpdate);
+                return;
+            }
+            if (error.Length > 0) t.Status.Error = error;
+            t.Publish(new Disabled(t.Operation, t.App.AppId, error)).Finish(Outcome.Disabled, error);
+        }
+
+        void RemoveContainer(Transition t)
+        {
+            if (!t.App.Spec.HasContainer) { t.Remove(); return; }
+            t.GoTo(Step.Removing, deadlineIn: o.ContainerRemoveTimeout)
+                .Send(new Contracts.RemoveContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon, t.App.Data.RemoveData));
+        }
+
+        void Removed(Transition t, string error)
+        {
+            if (error.Length == 0) t.Remove();
+            else if (t.App.Data.Force) t.Remove($"container removal failed ({error}), unregistered anyway");
+            else t.Fail($"Failed to remove the container of ExApp {t.App.AppId}: {error}. Use --force to unregister anyway.");
+        }
+
+        // A report of the ExApp (docs/protocol.md, "Init"): an error ends the operation, 100 enables.
+        void Report(Transition t, InitProgress e)
+        {
+            if (e.Error.Length > 0) { t.Publish(new InitFailed(t.Operation, t.App.AppId, e.Error)).Fail(e.Error); return; }
+            t.Status.ApplyInit(e.Progress, e.ReportedAt.ToUnixTimeSeconds());
+            if (e.Progress == 100) t.GoTo(Step.Enabling, dueIn: now);
+        }
+
+        // An enable that fails leaves the app disabled, as AppAPI reverts its flag.
+        void FailEnable(Transition t, string reason) =>
+            t.Publish(new EnableFailed(t.Operation, t.App.AppId, reason)).Fail(reason);
+    }
+
+    public const string HeartbeatFailure = "Heartbeat check failed";
+
+    private static readonly TimeSpan[] QuickRetries =
+        [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
+         TimeSpan.FromMilliseconds(400)];
+
+    /// <summary>A starting ExApp is usually ready within a second: try again quickly at first.</summary>
+    private static TimeSpan HeartbeatDelay(int failedTries, LifecycleOptions o)
+    {
+        var delay = failedTries <= QuickRetries.Length ? QuickRetries[failedTries - 1] : o.HeartbeatInterval;
+        return delay < o.HeartbeatInterval ? delay : o.HeartbeatInterval;
+    }
+
+    private static DateTimeOffset InitDeadline(Transition t, LifecycleOptions o) =>
+        DateTimeOffset.FromUnixTimeSeconds(t.Status.InitStartTime) + o.InitTimeout;
+
+    /// <summary>AppAPI's message, with the limit the init had.</summary>
+    private static string InitTimedOut(Transition t, LifecycleOptions o) =>
+        $"ExApp {t.App.AppId} initialization timed out ({o.InitTimeout.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}m)";
+
+    /// <summary>A container that exited, restarted or vanished while it should start up ends the operation with
+    /// its exit code and last log lines, and is stopped (its restart policy would loop forever).</summary>
+    private static bool ContainerDied(Transition t, ContainerInspected? c)
+    {
+        if (c is null) return false;
+        t.App.Data.ContainerCheckedAt = t.Now;
+        var restarted = c.RestartCount > t.App.Data.RestartBaseline;
+        if (c.Exists && c.Running && !restarted) return false;
+        var name = AppApiProtocol.ContainerName(t.App.AppId);
+        var what = !c.Exists ? $"Container {name} was removed"
+            : restarted ? $"Container {name} restarted {c.RestartCount - t.App.Data.RestartBaseline} time(s) (last exit code {c.ExitCode}{(c.OomKilled ? ", out of memory" : "")})"
+            : $"Container {name} exited with code {c.ExitCode}{(c.OomKilled ? " (out of memory)" : "")}{(c.Error.Length > 0 ? $": {c.Error}" : "")}";
+        var reason = c.Logs.Length > 0 ? $"{what}. Last log lines:\n{c.Logs}" : what + ".";
+        if (c.Exists) t.Send(new StopContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon));
+        if (t.App.OpKind == OperationKind.Enable) t.Publish(new EnableFailed(t.Operation, t.App.AppId, reason));
+        t.Fail(reason);
+        return true;
+    }
+
+    private static string Minutes(TimeSpan t) =>
+        t.TotalMinutes >= 1 ? $"{t.TotalMinutes:0.#} min" : $"{t.TotalSeconds:0.#} s";
+}

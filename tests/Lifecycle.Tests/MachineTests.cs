@@ -1,0 +1,67 @@
+using ExApps.Contracts;
+using ExApps.Lifecycle.Machine;
+using Microsoft.Extensions.Options;
+
+namespace ExApps.Lifecycle.Tests;
+
+/// <summary>The transition table and the status rules, without a database or a bus.</summary>
+public sealed class MachineTests
+{
+    private static readonly AppOperationMachine Machine = new(Options.Create(new LifecycleOptions()));
+
+    public static TheoryData<string> Steps() => new(typeof(Step).GetFields().Select(f => (string)f.GetValue(null)!));
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public void Every_step_but_idle_has_a_way_out(string step)
+    {
+        var rules = Machine.Declared().Where(d => d.Step == step).Select(d => d.Message).ToList();
+        if (step == Step.Idle) Assert.DoesNotContain(rules, t => t.Namespace != typeof(InstallApp).Namespace);
+        else Assert.NotEmpty(rules);
+    }
+
+    [Theory]
+    [InlineData(Step.Deploying, typeof(TimerFired))]
+    [InlineData(Step.Starting, typeof(TimerFired))]
+    [InlineData(Step.InitVisible, typeof(TimerFired))]
+    [InlineData(Step.Initializing, typeof(TimerFired))]
+    [InlineData(Step.EnableVisible, typeof(TimerFired))]
+    [InlineData(Step.Stopping, typeof(TimerFired))]
+    [InlineData(Step.Removing, typeof(TimerFired))]
+    public void Every_waiting_step_gives_up_by_its_deadline(string step, Type timer) =>
+        Assert.Contains((step, timer), Machine.Declared());
+
+    [Fact]
+    public void Unregister_is_taken_in_every_step_and_other_requests_only_when_idle()
+    {
+        var any = Machine.Declared().Where(d => d.Step == "*").Select(d => d.Message).ToHashSet();
+        Assert.Contains(typeof(UnregisterApp), any);
+        foreach (var request in new[] { typeof(UpdateApp), typeof(EnableApp), typeof(DisableApp) })
+            Assert.Contains((Step.Idle, request), Machine.Declared());
+    }
+
+    [Fact]
+    public void Deploy_zero_starts_the_deploy_and_hundred_moves_to_healthcheck_after_which_progress_is_ignored()
+    {
+        var s = new StatusObject { Error = "old" };
+        Assert.True(s.ApplyDeploy(0, 1234));
+        Assert.Equal(("deploy", 1234L, ""), (s.Action, s.DeployStartTime, s.Error));
+        Assert.True(s.ApplyDeploy(100, 1240));
+        Assert.Equal("healthcheck", s.Action);
+        Assert.False(s.ApplyDeploy(40, 1241));
+        Assert.Equal(100, s.Deploy);
+    }
+
+    [Fact]
+    public void Init_hundred_clears_action_and_type_after_which_progress_is_ignored()
+    {
+        var s = StatusObject.Begin("install");
+        s.ApplyInit(0, 10);
+        Assert.Equal(("init", 10L), (s.Action, s.InitStartTime));
+        Assert.False(s.ApplyInit(0, 10) && s.Init != 0);
+        s.ApplyInit(100, 11);
+        Assert.Equal(("", ""), (s.Action, s.Type));
+        Assert.False(s.ApplyInit(50, 12));
+        Assert.Equal(100, s.Init);
+    }
+}
