@@ -13,7 +13,12 @@ public sealed class AppVersionReportedConsumer(RegistryDb db, ILogger<AppVersion
     public async Task Consume(ConsumeContext<AppVersionReported> context)
     {
         var (appId, version) = (context.Message.AppId, context.Message.Version.Trim());
-        if (version.Length == 0) return;
+        // The gateway checks the header too; a message from anywhere else must not store a header-breaking value.
+        if (!ServiceDefaults.Security.SafeText.IsVersion(version))
+        {
+            log.LogWarning("Version report for {AppId} ignored: not a valid version", ServiceDefaults.Security.SafeText.ForLog(appId, 64));
+            return;
+        }
         var ct = context.CancellationToken;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var row = await db.Apps.FromSql($"SELECT * FROM registry.apps WHERE appid = {appId} FOR UPDATE").SingleOrDefaultAsync(ct);

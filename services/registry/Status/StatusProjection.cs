@@ -25,7 +25,7 @@ public static class StatusProjection
     {
         if (!string.IsNullOrEmpty(error))
         {
-            s.Error = error;
+            s.Error = Validation.StatusText.Bound(error);
             return true;
         }
         if (s.Init == 100 && progress != 0) return false;
@@ -52,7 +52,7 @@ public static class StatusProjection
 
     public static bool ApplyError(AppStatus s, string reason)
     {
-        s.Error = string.IsNullOrWhiteSpace(reason) ? "Unknown error" : reason;
+        s.Error = string.IsNullOrWhiteSpace(reason) ? "Unknown error" : Validation.StatusText.Bound(reason);
         return true;
     }
 }
