@@ -5,6 +5,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddTestExApp(settings);
 
 var app = builder.Build();
+app.UseRequestRecorder();
 app.UseWebSockets();
 app.MapExAppProtocol();
 app.MapProxyTestRoutes();

@@ -55,11 +55,11 @@ public static class GatewayEndpoints
     {
         var key = req.Configkey ?? "";
         if (key.Length == 0) return Invalid("configkey", "Config key cannot be empty");
-        if (key.Length > ConfigLimits.MaxKeyLength) return Invalid("configkey", $"Config key is longer than {ConfigLimits.MaxKeyLength} characters");
-        if (SafeText.HasControl(key)) return Invalid("configkey", "Config key must not contain NUL or other control characters");
+        if (key.Length > ConfigLimits.MaxKeyLength) return Invalid("configkey", $"`configKey` is longer than {ConfigLimits.MaxKeyLength} characters");
+        if (SafeText.HasControl(key)) return Invalid("configkey", "`configKey` must not contain NUL or other control characters");
         var value = req.Configvalue ?? "";
-        if (value.Length > ConfigLimits.MaxValueLength) return Invalid("configvalue", $"Config value is longer than {ConfigLimits.MaxValueLength} characters");
-        if (SafeText.HasNul(value)) return Invalid("configvalue", "Config value must not contain NUL characters");
+        if (value.Length > ConfigLimits.MaxValueLength) return Invalid("configvalue", $"`configValue` is longer than {ConfigLimits.MaxValueLength} characters");
+        if (SafeText.HasNul(value)) return Invalid("configvalue", "`configValue` must not contain NUL characters");
         return await store.SetAsync(key, value, req.Sensitive, ct) is { } entry
             ? TypedResults.Ok(entry)
             : AppEndpoints.NotFound(appId);
@@ -77,7 +77,7 @@ public static class GatewayEndpoints
         if (req.Configkeys.Count > ConfigLimits.MaxKeysPerRequest)
             return Invalid("configkeys", $"At most {ConfigLimits.MaxKeysPerRequest} keys per request");
         if (req.Configkeys.Any(k => k is null || k.Length > ConfigLimits.MaxKeyLength || SafeText.HasControl(k)))
-            return Invalid("configkeys", $"Config keys must be at most {ConfigLimits.MaxKeyLength} characters without control characters");
+            return Invalid("configkeys", $"`configKeys` must be at most {ConfigLimits.MaxKeyLength} characters each, without control characters");
         return null;
     }
 
