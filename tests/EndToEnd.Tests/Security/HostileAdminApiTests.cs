@@ -108,7 +108,7 @@ public sealed class HostileAdminApiTests(SecurityFixture fx)
         {
             ["source"] = "/tmp\0/x", ["target"] = "/data", ["mode"] = "rw",
         })),
-        App("daemon name with NUL", 400, "daemon", body: b => b["daemon"] = "sec\0manual"),
+        App("registration naming a daemon with NUL", 400, "daemon", body: b => b["daemon"] = "sec\0manual"),
         Raw("appid is a number", 400, "appid", """{"appid":123,"daemon":"{daemon}","json_info":{"id":"x","version":"1.0.0"}}"""),
         Raw("env value is a number", 400, "env.GREETING", """{"appid":"sec-t1","daemon":"{daemon}","env":{"GREETING":5},"json_info":{"id":"sec-t1","version":"1.0.0"}}"""),
         Raw("mounts is a string", 400, "mounts", """{"appid":"sec-t2","daemon":"{daemon}","mounts":"/etc:/x","json_info":{"id":"sec-t2","version":"1.0.0"}}"""),
@@ -127,8 +127,9 @@ public sealed class HostileAdminApiTests(SecurityFixture fx)
         Daemon("daemon Nextcloud URL with CRLF", "nextcloud_url", d => d["nextcloud_url"] = "http://nc.local/\r\nX-Injected: 1"),
         Daemon("daemon protocol with NUL", "protocol", d => d["protocol"] = "http\0"),
         // 7. route values
-        new("app id in the path with NUL", fx => fx.Admin(HttpMethod.Get, "admin/apps/sec%00x"), 400, "appId"),
-        new("daemon name in the path with NUL", fx => fx.Admin(HttpMethod.Delete, "admin/daemons/sec%00x"), 400, "name"),
+        new("app id in the path with a control character", fx => fx.Admin(HttpMethod.Get, "admin/apps/sec%01x"), 400, "appId"),
+        new("daemon name in the path with a line break", fx => fx.Admin(HttpMethod.Delete, "admin/daemons/sec%0Ax"), 400, "name"),
+        new("daemon name in the query with NUL", fx => fx.Admin(HttpMethod.Delete, "admin/daemons?name=sec%00x"), 400, "name"),
         // 1. update with a smuggling version
         new("update to a version with CRLF", fx => fx.Admin(HttpMethod.Post, $"admin/apps/{fx.AppId}/update",
             new JsonObject { ["json_info"] = new JsonObject { ["id"] = fx.AppId, ["version"] = Smuggle } }.ToJsonString()), 400, "version"),

@@ -16,16 +16,24 @@ public static partial class RawHttp
         await socket.ConnectAsync(uri.Host, uri.Port);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.Latin1.GetBytes(request.Replace("{host}", uri.Authority)));
-        socket.Shutdown(SocketShutdown.Send);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // Read until the server closes the connection, or has sent nothing more for a while (a kept-alive
+        // connection after the last answer).
         var buffer = new MemoryStream();
-        try
+        var chunk = new byte[16384];
+        while (true)
         {
-            await stream.CopyToAsync(buffer, cts.Token);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            // a reset after the answers is fine: what was read is what the server said
+            using var idle = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            int n;
+            try
+            {
+                n = await stream.ReadAsync(chunk, idle.Token);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                break; // reset or idle: what was read is what the server said
+            }
+            if (n == 0) break;
+            buffer.Write(chunk, 0, n);
         }
         var text = Encoding.Latin1.GetString(buffer.ToArray());
         var statuses = StatusLine().Matches(text).Select(m => int.Parse(m.Groups[1].Value)).ToList();
