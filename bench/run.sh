@@ -9,7 +9,6 @@ cd "$root"
 installs=${1:-5}
 secs=${2:-10}
 out=docs/benchmarks.md
-token=${APPAPI_TOKEN:-dev-admin-token}
 gw=http://127.0.0.1:8080
 say() { printf '[bench] %s\n' "$*" >&2; }
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }

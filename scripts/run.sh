@@ -64,6 +64,6 @@ if [ -z "${EXAPPS_NO_DEMO:-}" ]; then
   ./appapi app:list
 fi
 
-if [ "${1:-}" = --detach ]; then say "platform running in the background; scripts/run.sh stop stops it"; exit 0; fi
-say "platform running: gateway http://127.0.0.1:8080, admin token 'dev-admin-token'; Ctrl-C stops"
+if [ "${1:-}" = --detach ]; then say "platform running in the background (admin token: scripts/admin-token.sh); scripts/run.sh stop stops it"; exit 0; fi
+say "platform running: gateway http://127.0.0.1:8080; admin token: scripts/admin-token.sh prints it (./appapi reads it itself); Ctrl-C stops"
 wait

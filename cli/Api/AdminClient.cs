@@ -35,8 +35,10 @@ public sealed class AdminClient : IDisposable
 
     public Task<JsonElement> ListDaemonsRawAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "admin/daemons", null, ct);
 
+    /// <summary>By query rather than path: a name stored before names were restricted ("..", "a/b") is not a path
+    /// segment any client sends as it is.</summary>
     public async Task<string?> UnregisterDaemonAsync(string name, CancellationToken ct) =>
-        MessageOf(await SendAsync(HttpMethod.Delete, $"admin/daemons/{Uri.EscapeDataString(name)}", null, ct));
+        MessageOf(await SendAsync(HttpMethod.Delete, $"admin/daemons?name={Uri.EscapeDataString(name)}", null, ct));
 
     public Task<JsonElement> RegisterAppAsync(RegisterAppRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, "admin/apps", request, ct);

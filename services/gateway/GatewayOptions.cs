@@ -37,15 +37,20 @@ public sealed class GatewayOptions
     /// <summary>How long a resolved Nextcloud user (or "not logged in") is cached per credentials.</summary>
     public TimeSpan UserCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Reverse proxies in front of the gateway (addresses or networks such as <c>10.0.0.0/8</c>): only
+    /// for these peers are <c>X-Forwarded-*</c>/<c>Forwarded</c> believed (client address for throttling and
+    /// <c>x-origin-ip</c>, and passed on to ExApps); from anyone else they are replaced by the gateway's own.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     public ThrottleOptions Throttle { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
 
     public string PublicUrl => (NextcloudPublicUrl.Length > 0 ? NextcloudPublicUrl : NextcloudUrl).TrimEnd('/');
 }
 
-/// <summary>Brute-force protection per client IP (Nextcloud's throttler): each failure doubles the delay before
-/// the next request from that address is answered; past <see cref="MaxFailures"/> it gets 429 at once. A success
-/// clears the address.</summary>
+/// <summary>Brute-force protection (Nextcloud's throttler, per bucket: see Auth/FailureThrottle.cs): each failure
+/// doubles the delay before the next attempt in its bucket; past <see cref="MaxFailures"/> the bucket gets 429 at
+/// once until <see cref="Window"/> has passed since its last failure.</summary>
 public sealed class ThrottleOptions
 {
     [Range(1, 1000)] public int MaxFailures { get; set; } = 10;
@@ -69,9 +74,11 @@ public sealed class LimitOptions
     public TimeSpan ProxyActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
-/// <summary>Section <c>Admin</c>: the admin token (also forwarded to the registry).</summary>
+/// <summary>Section <c>Admin</c>: the admin token (also sent to the registry). Empty <see cref="Token"/>: the token
+/// in <see cref="TokenFile"/>, generated on first start (ServiceDefaults/Security/AdminTokens.cs).</summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admin";
-    [Required, MinLength(8)] public string Token { get; set; } = "dev-admin-token";
+    public string Token { get; set; } = "";
+    public string TokenFile { get; set; } = "";
 }

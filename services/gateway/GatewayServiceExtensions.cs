@@ -4,6 +4,7 @@ using ExApps.Gateway.Ocs;
 using ExApps.Gateway.Proxy;
 using ExApps.Gateway.Registry;
 using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway;
@@ -20,15 +21,19 @@ public static class GatewayServiceExtensions
             .Validate(o => o.AppCacheTtl > TimeSpan.Zero && o.UserCacheTtl > TimeSpan.Zero, "Gateway:AppCacheTtl and UserCacheTtl must be positive.")
             .Validate(o => o.Throttle.MaxFailures > 0 && o.Throttle.BaseDelay >= TimeSpan.Zero && o.Throttle.MaxDelay >= o.Throttle.BaseDelay
                 && o.Throttle.Window > TimeSpan.Zero, "Gateway:Throttle needs MaxFailures > 0, 0 <= BaseDelay <= MaxDelay and a positive Window.")
+            .Validate(o => o.TrustedProxies.All(ClientAddress.IsValidEntry), "Gateway:TrustedProxies must list IP addresses or networks such as 10.0.0.0/8.")
             .Validate(o => o.Limits.MaxRequestBodyBytes >= 1024 && o.Limits.MaxOcsBodyBytes >= 1024 && o.Limits.MaxRequestHeadersTotalBytes >= 1024
                 && o.Limits.OcsTimeout > TimeSpan.Zero && o.Limits.ProxyActivityTimeout > TimeSpan.Zero && o.Limits.RequestHeadersTimeout > TimeSpan.Zero,
                 "Gateway:Limits values must be positive (sizes at least 1024 bytes).")
             .ValidateOnStart();
-        s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         s.AddOptions<StatusReportOptions>().BindConfiguration(StatusReportOptions.Section)
             .Validate(o => o.PerSecond > 0 && o.Burst > 0, "Gateway:StatusReports:PerSecond and Burst must be positive.")
             .ValidateOnStart();
         s.AddSingleton<StatusReportLimiter>();
+        s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .PostConfigure<ILoggerFactory>((o, logs) => o.Token = AdminTokens.Resolve(o.Token, o.TokenFile, logs.CreateLogger("ExApps.AdminToken")))
+            .Validate(o => AdminTokens.IsAcceptable(o.Token), AdminTokens.Rule)
+            .ValidateOnStart();
 
         var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.Limits ?? new LimitOptions();
         builder.WebHost.ConfigureKestrel(k =>
@@ -52,10 +57,13 @@ public static class GatewayServiceExtensions
             c.Timeout = TimeSpan.FromSeconds(10);
         }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
         s.AddHttpClient(ExAppRequester.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+            .AddHttpMessageHandler(() => new OutgoingHeaderGuard());
 
         s.AddSingleton<AppCache>();
         s.AddSingleton<FailureThrottle>();
+        s.AddSingleton<ClientAddress>();
+        s.AddSingleton<AdminTokenCheck>();
         s.AddSingleton<NextcloudUsers>();
         s.AddSingleton<ExAppProxyClient>();
         s.AddScoped<AppApiAuthenticator>();

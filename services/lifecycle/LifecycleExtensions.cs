@@ -43,6 +43,7 @@ public static class LifecycleExtensions
         // Per-call time limits come from the options; the factory's handler rotation follows ExApp DNS changes
         // (containers get new addresses when they are recreated). No request logging: heartbeats poll often.
         services.AddHttpClient(ExAppClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new ServiceDefaults.Security.OutgoingHeaderGuard()) // never a CR/LF header to an ExApp
             .RemoveAllLoggers();
         services.TryAddSingleton<IExAppClient, ExAppClient>();
         services.TryAddSingleton<IContainerInspector, ContainerInspector>();

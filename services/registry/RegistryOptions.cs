@@ -32,9 +32,12 @@ public sealed class RegistryOptions
     [Range(1024, 16 * 1024 * 1024)] public int MaxInfoXmlBytes { get; set; } = 1024 * 1024;
 }
 
-/// <summary>Section <c>Admin</c>: the token admin clients (and the gateway) present.</summary>
+/// <summary>Section <c>Admin</c>: the token admin clients (and the gateway) present. Empty <see cref="Token"/>: the
+/// token in <see cref="TokenFile"/>, which the gateway reads too (generated on first start by whichever service
+/// starts first; ServiceDefaults/Security/AdminTokens.cs).</summary>
 public sealed class AdminOptions
 {
     public const string Section = "Admin";
-    [Required, MinLength(8)] public string Token { get; set; } = "dev-admin-token";
+    public string Token { get; set; } = "";
+    public string TokenFile { get; set; } = "";
 }

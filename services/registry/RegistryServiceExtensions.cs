@@ -8,6 +8,7 @@ using ExApps.Registry.Security;
 using ExApps.Registry.Status;
 using ExApps.ServiceDefaults;
 using ExApps.ServiceDefaults.Outbox;
+using ExApps.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -25,8 +26,13 @@ public static class RegistryServiceExtensions
                 && o.DeployerRequestTimeout >= TimeSpan.FromSeconds(1),
                 "Registry:DisableTimeout and UnregisterTimeout must be positive, DeployerRequestTimeout at least 1 s.")
             .ValidateOnStart();
-        s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .PostConfigure<ILoggerFactory>((o, logs) => o.Token = AdminTokens.Resolve(o.Token, o.TokenFile, logs.CreateLogger("ExApps.AdminToken")))
+            .Validate(o => AdminTokens.IsAcceptable(o.Token), AdminTokens.Rule)
+            .ValidateOnStart();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // Body binding failures become exceptions that BadRequestHandler answers with the field's name.
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var connectionString = PostgresSchema.ConnectionString(builder.Configuration);
         s.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(connectionString, 20)));
@@ -37,6 +43,8 @@ public static class RegistryServiceExtensions
         s.AddSingleton<SecretProtector>();
         s.AddExceptionHandler<SecretKeyMismatchHandler>();
         s.AddSingleton<AdminAuth>();
+        s.AddExceptionHandler<BadRequestHandler>();
+        s.AddSingleton<AdminTokenFailures>();
         s.AddScoped<AppRegistrar>();
         s.AddScoped<AppInfoLoader>();
         s.AddScoped<AppOperations>();
@@ -60,11 +68,11 @@ public static class RegistryServiceExtensions
     public static WebApplication MapRegistryEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuth>();
+        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>();
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
-        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().MapInternalEndpoints();
-        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().MapGatewayEndpoints();
+        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapInternalEndpoints();
+        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapGatewayEndpoints();
         return app;
     }
 }

@@ -75,11 +75,39 @@ public sealed class ApiErrorTests
     }
 
     [Fact]
-    public void Settings_default_to_the_local_gateway_and_dev_token()
+    public void Settings_default_to_the_local_gateway_and_the_token_file()
     {
-        var settings = CliSettings.FromEnvironment(new Dictionary<string, string>());
+        var file = Path.Combine(Path.GetTempPath(), $"cli-token-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "generated-token-0123456789\n");
+        try
+        {
+            var settings = CliSettings.FromEnvironment(new Dictionary<string, string> { ["APPAPI_TOKEN_FILE"] = file });
 
-        Assert.Equal(new Uri("http://127.0.0.1:8080"), settings.Url);
-        Assert.Equal("dev-admin-token", settings.Token);
+            Assert.Equal(new Uri("http://127.0.0.1:8080"), settings.Url);
+            Assert.Equal("generated-token-0123456789", settings.Token);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Appapi_token_wins_over_the_token_file() =>
+        Assert.Equal("explicit-token-0123456789", CliSettings.FromEnvironment(new Dictionary<string, string>
+        {
+            ["APPAPI_TOKEN"] = "explicit-token-0123456789", ["APPAPI_TOKEN_FILE"] = "/nonexistent/admin.token",
+        }).Token);
+
+    [Fact]
+    public async Task A_missing_token_says_how_to_get_one()
+    {
+        var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["app:list"], new StringWriter(), stderr,
+            new Dictionary<string, string> { ["APPAPI_TOKEN_FILE"] = "/nonexistent/admin.token" });
+
+        Assert.Equal(1, code);
+        Assert.Contains("No admin token: APPAPI_TOKEN is not set and /nonexistent/admin.token cannot be read", stderr.ToString());
+        Assert.Contains("scripts/admin-token.sh", stderr.ToString());
     }
 }

@@ -14,7 +14,7 @@ public static class CliRunner
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var env = new Dictionary<string, string> { ["APPAPI_URL"] = ClosedUrl };
+        var env = new Dictionary<string, string> { ["APPAPI_URL"] = ClosedUrl, ["APPAPI_TOKEN"] = "cli-test-token-0123456789" };
         var code = await CliApp.RunAsync(args, stdout, stderr, env);
         return new CliRun(code, stdout.ToString(), stderr.ToString());
     }

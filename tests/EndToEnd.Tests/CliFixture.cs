@@ -4,8 +4,8 @@ namespace ExApps.EndToEnd.Tests;
 /// ports, app ids starting with <c>reg-</c>.</summary>
 public sealed class CliFixture : PlatformFixture
 {
-    protected override string Name => "reg";
-    protected override int BasePort => 18180;
+    protected override string Name => Scoped("reg");
+    protected override int BasePort => ScopedPort(18180, 60);
 
     /// <summary>Writes the test ExApp's manifest for <paramref name="appId"/> with another version (same image).</summary>
     public static string InfoXmlFor(string appId, string version) =>

@@ -15,8 +15,8 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
     public const int MaxFailures = 4;
     private Process? _exApp;
 
-    protected override string Name => "gw";
-    protected override int BasePort => 18480;
+    protected override string Name => Scoped("gw");
+    protected override int BasePort => ScopedPort(18480, 40);
 
     public StandInNextcloud Nextcloud { get; private set; } = null!;
     /// <summary>The gateway with a Nextcloud behind it; the tests talk to this one.</summary>

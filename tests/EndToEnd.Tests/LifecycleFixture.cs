@@ -12,8 +12,8 @@ public sealed class LifecycleFixture : PlatformFixture
     public const string HeartbeatTimeout = "00:00:30";
     public const string InitTimeout = "00:00:20";
 
-    protected override string Name => "lc";
-    protected override int BasePort => 18380;
+    protected override string Name => Scoped("lc");
+    protected override int BasePort => ScopedPort(18380, 80);
 
     protected override IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>
     {

@@ -20,6 +20,15 @@ public class PlatformFixture : IAsyncLifetime
     protected virtual int BasePort => int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : 18080;
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
 
+    /// <summary>The fixed name of another fixture, moved under EXAPPS_E2E_NAME when that is set (so "gw" becomes
+    /// "sec-gw"), letting two runs of the same fixture on one machine stay apart.</summary>
+    protected static string Scoped(string name) =>
+        Environment.GetEnvironmentVariable("EXAPPS_E2E_NAME") is { Length: > 0 } n ? $"{n}-{name}" : name;
+
+    /// <summary>The fixed base port of another fixture, or EXAPPS_E2E_PORT + <paramref name="offset"/> when that is set.</summary>
+    protected static int ScopedPort(int port, int offset) =>
+        int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p + offset : port;
+
     /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
     public string AppPrefix => Name + "-";
     public string GatewayUrl => $"http://127.0.0.1:{BasePort}";

@@ -43,41 +43,17 @@ public sealed class AuthRulesTests
     public void App_ids_are_at_most_32_letters_digits_underscores_dashes(string id, bool valid) =>
         Assert.Equal(valid, AppIds.IsValid(id));
 
-    private static FailureThrottle Throttle(int max = 3) => new(Options.Create(new GatewayOptions
-    {
-        Throttle = new ThrottleOptions { MaxFailures = max, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },
-    }), TimeProvider.System);
-
     [Fact]
-    public void Throttle_delay_doubles_per_failure_then_refuses_past_the_maximum()
+    public void Throttle_buckets_keep_apps_unknown_ids_proxy_and_admin_apart_and_treat_mapped_ipv4_as_one_client()
     {
-        using var t = Throttle();
-        var ip = IPAddress.Parse("10.0.0.1");
-        Assert.Equal(TimeSpan.Zero, t.DelayFor(ip));
-        t.RegisterFailure(ip);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), t.DelayFor(ip));
-        t.RegisterFailure(ip);
-        Assert.Equal(TimeSpan.FromMilliseconds(200), t.DelayFor(ip));
-        t.RegisterFailure(ip);
-        Assert.Null(t.DelayFor(ip));
-        Assert.Equal(TimeSpan.Zero, t.DelayFor(IPAddress.Parse("10.0.0.2"))); // per address
-    }
-
-    [Fact]
-    public void Throttle_is_cleared_by_a_success_and_treats_mapped_ipv4_as_the_same_client()
-    {
-        using var t = Throttle();
-        t.RegisterFailure(IPAddress.Parse("::ffff:10.0.0.3"));
-        Assert.Equal(1, t.Failures(IPAddress.Parse("10.0.0.3")));
-        t.Reset(IPAddress.Parse("10.0.0.3"));
-        Assert.Equal(0, t.Failures(IPAddress.Parse("::ffff:10.0.0.3")));
-    }
-
-    [Fact]
-    public void Throttle_delay_is_capped()
-    {
-        var o = new ThrottleOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(25) };
-        Assert.Equal(TimeSpan.FromSeconds(25), FailureThrottle.Delay(40, o));
-        Assert.Equal(TimeSpan.FromMilliseconds(800), FailureThrottle.Delay(4, o));
+        var ip = IPAddress.Parse("10.0.0.3");
+        var mapped = IPAddress.Parse("::ffff:10.0.0.3");
+        Assert.Equal(FailureThrottle.AppKey(ip, "a"), FailureThrottle.AppKey(mapped, "a"));
+        var keys = new[]
+        {
+            FailureThrottle.AppKey(ip, "a"), FailureThrottle.AppKey(ip, "b"), FailureThrottle.UnknownAppKey(ip),
+            FailureThrottle.ProxyKey(ip, "a"), FailureThrottle.AdminKey(ip), FailureThrottle.AppKey(IPAddress.Parse("10.0.0.4"), "a"),
+        };
+        Assert.Equal(keys.Length, keys.Distinct().Count());
     }
 }

@@ -10,8 +10,8 @@ namespace ExApps.Registry.IntegrationTests;
 /// is bound to, so the registry keeps it in its outbox until a lifecycle is there.</summary>
 public sealed class LoneRegistryHost : RegistryHost
 {
-    protected override string Database => "exapps_registry_lone";
-    protected override string VirtualHost => "exapps-registry-lone";
+    protected override string Database => BaseName.Replace("_it", "") + "_lone";
+    protected override string VirtualHost => Database.Replace('_', '-');
     protected override bool ObserveCommands => false;
     public string Vhost => VirtualHost;
 }

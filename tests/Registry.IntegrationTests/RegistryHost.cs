@@ -18,8 +18,11 @@ namespace ExApps.Registry.IntegrationTests;
 public class RegistryHost : IAsyncLifetime
 {
     public const string Token = "registry-it-token-0123456789";
-    protected virtual string Database => "exapps_registry_it";
-    protected virtual string VirtualHost => "exapps-registry-it";
+    /// <summary>EXAPPS_REGISTRY_IT_DB moves the database (and the vhost named after it) so two runs on one machine
+    /// stay apart.</summary>
+    protected static string BaseName => Environment.GetEnvironmentVariable("EXAPPS_REGISTRY_IT_DB") is { Length: > 0 } db ? db : "exapps_registry_it";
+    protected virtual string Database => BaseName;
+    protected virtual string VirtualHost => BaseName.Replace('_', '-');
     /// <summary>Whether the test's bus consumes what the registry sends to the deployer and the lifecycle.</summary>
     protected virtual bool ObserveCommands => true;
 

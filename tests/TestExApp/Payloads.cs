@@ -34,6 +34,14 @@ public sealed record EchoBody(
     IReadOnlyDictionary<string, string> Headers,
     string Body);
 
+/// <summary>One request as the app received it (<c>GET /test/requests</c>): header names in lower case with their
+/// values, the AppAPI secret header reduced to "***".</summary>
+public sealed record ReceivedRequest(
+    string Method,
+    string Path,
+    string Query,
+    IReadOnlyDictionary<string, string> Headers);
+
 /// <summary>Source-generated JSON so the trimmed single-file publish needs no reflection.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -45,4 +53,5 @@ public sealed record EchoBody(
 [JsonSerializable(typeof(StatusReportBody))]
 [JsonSerializable(typeof(StateSnapshot))]
 [JsonSerializable(typeof(EchoBody))]
+[JsonSerializable(typeof(IReadOnlyList<ReceivedRequest>))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

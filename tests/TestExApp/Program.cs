@@ -11,6 +11,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.AddTestExApp(settings);
 
 var app = builder.Build();
+app.UseRequestRecorder();
 app.UseWebSockets();
 app.MapExAppProtocol();
 app.MapProxyTestRoutes();

@@ -9,6 +9,7 @@ public static class ProtocolEndpoints
     {
         routes.MapGet("/heartbeat", Heartbeat);
         routes.MapGet("/test/state", State);
+        routes.MapGet("/test/requests", (TestState state) => TypedResults.Ok(state.Requests()));
 
         var authed = routes.MapGroup("").AddEndpointFilter<AppApiAuthFilter>();
         authed.MapPost("/init", Init);

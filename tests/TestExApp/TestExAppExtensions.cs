@@ -31,6 +31,25 @@ public static class TestExAppExtensions
         return builder;
     }
 
+    /// <summary>Records every request except the test's own <c>/test/*</c> reads (<see cref="TestState.Requests"/>).</summary>
+    public static WebApplication UseRequestRecorder(this WebApplication app)
+    {
+        app.Use((http, next) =>
+        {
+            var r = http.Request;
+            if (!r.Path.StartsWithSegments("/test"))
+            {
+                var headers = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (name, value) in r.Headers)
+                    headers[name.ToLowerInvariant()] = name.Equals("AUTHORIZATION-APP-API", StringComparison.OrdinalIgnoreCase) ? "***" : value.ToString();
+                http.RequestServices.GetRequiredService<TestState>().RequestReceived(
+                    new ReceivedRequest(r.Method, r.Path.Value ?? "", r.QueryString.Value ?? "", headers));
+            }
+            return next(http);
+        });
+        return app;
+    }
+
     /// <summary>Wraps the client so the container owns (and disposes) it without registering a bare HttpClient.</summary>
     private sealed record InitReporterClient(HttpClient Http) : IDisposable
     {

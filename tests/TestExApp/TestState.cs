@@ -11,6 +11,8 @@ public sealed class TestState(ExAppSettings settings)
     private readonly List<int> _enabledCalls = [];
     private readonly List<ProgressReport> _progressReports = [];
     private readonly List<string> _enabledHandlerCalls = [];
+    private readonly Queue<ReceivedRequest> _requests = new();
+    private const int MaxRecordedRequests = 10_000;
     private int _initCalls;
     private int _headerFailures;
 
@@ -34,6 +36,21 @@ public sealed class TestState(ExAppSettings settings)
     public void ProgressReported(ProgressReport report)
     {
         lock (_gate) _progressReports.Add(report);
+    }
+
+    /// <summary>Every request the app received (the last 10,000), so a test can prove what never arrived.</summary>
+    public void RequestReceived(ReceivedRequest request)
+    {
+        lock (_gate)
+        {
+            if (_requests.Count >= MaxRecordedRequests) _requests.Dequeue();
+            _requests.Enqueue(request);
+        }
+    }
+
+    public IReadOnlyList<ReceivedRequest> Requests()
+    {
+        lock (_gate) return [.. _requests];
     }
 
     public StateSnapshot Snapshot()

@@ -1,19 +1,32 @@
 using ExApps.Gateway.Auth;
+using ExApps.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Admin;
 
-/// <summary>Admin routes (<c>/admin/...</c>) need <c>Authorization: Bearer &lt;Admin:Token&gt;</c>; checked here in
+/// <summary>Admin routes (<c>/admin/...</c>) need <c>Authorization: Bearer &lt;admin token&gt;</c>; checked here in
 /// constant time before anything is proxied, so an unauthenticated request never reaches the registry. The
-/// registry's <c>/internal</c> API is never routed by the gateway at all.</summary>
-public sealed class AdminGate(RequestDelegate next, IOptions<AdminOptions> options)
+/// registry's <c>/internal</c> API is never routed by the gateway at all. Wrong tokens are throttled and logged
+/// (<see cref="AdminTokenCheck"/>).</summary>
+public sealed class AdminGate(RequestDelegate next, IOptions<AdminOptions> options, AdminTokenCheck check)
 {
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/admin")) return next(http);
-        if (AdminToken.Matches(http.Request.Headers.Authorization.ToString(), options.Value.Token)) return next(http);
-        return TypedResults.Problem(statusCode: 401, title: "Unauthorized",
-            detail: "A valid admin token is required (Authorization: Bearer <token>).",
-            extensions: new Dictionary<string, object?> { ["error_code"] = "unauthorized" }).ExecuteAsync(http);
+        if (!http.Request.Path.StartsWithSegments("/admin"))
+        {
+            await next(http);
+            return;
+        }
+        var verdict = await check.VerifyAsync(http, options.Value.Token);
+        if (verdict == AttemptVerdict.Passed)
+        {
+            await next(http);
+            return;
+        }
+        var (status, code, detail) = verdict == AttemptVerdict.Refused
+            ? (429, "too_many_attempts", "Too many wrong admin tokens from this address; try again later.")
+            : (401, "unauthorized", "A valid admin token is required (Authorization: Bearer <token>).");
+        await TypedResults.Problem(statusCode: status, title: status == 429 ? "Too many requests" : "Unauthorized", detail: detail,
+            extensions: new Dictionary<string, object?> { ["error_code"] = code }).ExecuteAsync(http);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using ExApps.Contracts;
 using ExApps.Gateway.Ocs;
 using ExApps.Gateway.Registry;
+using ExApps.ServiceDefaults.Security;
 using MassTransit;
 
 namespace ExApps.Gateway.Auth;
@@ -11,19 +12,23 @@ namespace ExApps.Gateway.Auth;
 public sealed record ExAppCaller(string AppId, string Version, string UserId, AppAuthInfo App);
 
 /// <summary>The outcome of <see cref="AppApiAuthenticator.AuthenticateAsync"/>: a caller, or the answer to give.</summary>
-public sealed record AuthOutcome(ExAppCaller? Caller, bool Throttled = false)
+public sealed record AuthOutcome(ExAppCaller? Caller, bool Throttled = false, string? BadRequest = null)
 {
-    /// <summary>AppAPI's answers: 401 + statuscode 997 "AppAPI authentication failed", or 429 when throttled.</summary>
+    /// <summary>AppAPI's answers: 401 + statuscode 997 "AppAPI authentication failed", 429 when throttled, or 400
+    /// for a header value that can never be valid (it names the header).</summary>
     public IResult Failure() => Throttled
         ? OcsResult.Error(429, FailureThrottle.TooManyMessage)
+        : BadRequest is { } message ? OcsResult.Error(400, message)
         : OcsResult.Error(OcsResult.Unauthorised, AppApiAuthenticator.FailureMessage);
 }
 
-/// <summary>AppAPI authentication of ExApp requests (docs/protocol.md §4.1), in AppAPI's order: throttle delay, headers, app
-/// known (a miss counts as a failed attempt), secret (constant time; a mismatch counts), enabled (unless the route
-/// allows a disabled app), then the version-raise rule. Header names are case-insensitive (ASP.NET headers are).
-/// Nothing secret is logged: reasons name the check, never a header value.</summary>
-public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle, IPublishEndpoint bus,
+/// <summary>AppAPI authentication of ExApp requests (docs/protocol.md §4.1): headers present and well-formed, app known,
+/// secret (constant time), enabled (unless the route allows a disabled app), then the version-raise rule. Header
+/// names are case-insensitive (ASP.NET headers are). Failures are throttled per bucket (<see cref="FailureThrottle"/>):
+/// the claimed app id's bucket when the app exists, the address's "unknown app" bucket otherwise; the limit is
+/// read, the secret compared and a failure counted in one step under the bucket's lock, so parallel guesses
+/// cannot pass the limit. Nothing secret is logged: reasons name the check, never a header value.</summary>
+public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle, ClientAddress addresses, IPublishEndpoint bus,
     ILogger<AppApiAuthenticator> log)
 {
     public const string FailureMessage = "AppAPI authentication failed";
@@ -33,54 +38,45 @@ public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle,
     public async Task<AuthOutcome> AuthenticateAsync(HttpContext http, Func<AppAuthInfo, bool> allowDisabled,
         CancellationToken ct)
     {
-        var ip = http.Connection.RemoteIpAddress;
-        if (!await throttle.WaitAsync(ip, ct))
-        {
-            log.LogWarning("AppAPI request from {Ip} refused: too many failed attempts", ip);
-            return new AuthOutcome(null, Throttled: true);
-        }
+        var ip = addresses.Of(http);
         var headers = http.Request.Headers;
         var appId = headers["EX-APP-ID"].ToString();
         var version = headers["EX-APP-VERSION"].ToString();
         var auth = headers["AUTHORIZATION-APP-API"].ToString();
-        if (auth.Length == 0) return Fail("AUTHORIZATION-APP-API header missing", appId);
-        if (appId.Length == 0) return Fail("EX-APP-ID header missing", appId);
-        if (version.Length == 0) return Fail("EX-APP-VERSION header missing", appId);
+        if (auth.Length == 0) return Fail("AUTHORIZATION-APP-API header missing", appId, ip);
+        if (appId.Length == 0) return Fail("EX-APP-ID header missing", appId, ip);
+        if (version.Length == 0) return Fail("EX-APP-VERSION header missing", appId, ip);
+        if (!SafeText.IsVersion(version))
+            return new AuthOutcome(null, BadRequest: $"EX-APP-VERSION is not a valid version: {SafeText.VersionRule}.");
 
         var app = AppIds.IsValid(appId) ? await apps.AuthAsync(appId, ct) : null;
-        if (app is null)
-        {
-            // Guessing installed app ids is an attack too.
-            throttle.RegisterFailure(ip);
-            return Fail("unknown app", appId);
-        }
-        if (!Base64Credentials.TryParse(auth, out var userId, out var secret))
-            return Fail("AUTHORIZATION-APP-API is not base64 of user:secret", appId);
-        if (!SecretsEqual(secret, app.Secret))
-        {
-            throttle.RegisterFailure(ip);
-            return Fail("secret mismatch", appId);
-        }
-        if (userId.Length > MaxUserIdLength) return Fail("user id too long", appId);
-        if (!app.Enabled && !allowDisabled(app))
+        // Guessing installed app ids is an attack too, but it must not cost an installed app its own bucket.
+        var bucket = app is null ? FailureThrottle.UnknownAppKey(ip) : FailureThrottle.AppKey(ip, appId);
+        if (!await throttle.Limiter.WaitAsync(bucket, ct)) return Throttled(appId, ip);
+        var parsed = Base64Credentials.TryParse(auth, out var userId, out var secret);
+        var verdict = throttle.Limiter.Attempt(bucket, () => app is not null && parsed && SecretsEqual(secret, app.Secret));
+        if (verdict == AttemptVerdict.Refused) return Throttled(appId, ip);
+        if (verdict == AttemptVerdict.Failed) return Fail(app is null ? "unknown app" : "secret mismatch", appId, ip);
+
+        if (userId.Length > MaxUserIdLength || SafeText.HasControl(userId))
+            return new AuthOutcome(null, BadRequest: $"The user id in AUTHORIZATION-APP-API must be at most {MaxUserIdLength} characters without control characters.");
+        if (!app!.Enabled && !allowDisabled(app))
         {
             // The lifecycle marks an app enabled, waits until the registry shows it, then calls the ExApp, which may
             // call back at once: a cached "disabled" may be a moment old, so ask the registry before refusing.
             apps.Invalidate(appId);
-            if (await apps.AuthAsync(appId, ct) is not { } fresh || !SecretsEqual(secret, fresh.Secret)) return Fail("unknown app", appId);
-            app = fresh;
-            if (!app.Enabled && !allowDisabled(app)) return Fail("app is disabled", appId);
+            if (await apps.AuthAsync(appId, ct) is { } fresh && SecretsEqual(secret, fresh.Secret)) app = fresh;
+            if (!app.Enabled && !allowDisabled(app)) return Fail("app is disabled", appId, ip);
         }
 
         if (ExAppVersion.IsGreater(version, app.Version))
         {
-            // Spec §4.1: a newer EX-APP-VERSION raises the stored one (the registry applies it).
+            // docs/protocol.md §4.1: a newer EX-APP-VERSION raises the stored one (the registry applies it).
             log.LogInformation("ExApp {AppId} reports version {Version} (stored {Stored}); raising it", appId, version, app.Version);
             await bus.Publish(new AppVersionReported(appId, version), ct);
             apps.SetVersion(app, version);
             app = app with { Version = version };
         }
-        throttle.Reset(ip);
         return new AuthOutcome(new ExAppCaller(appId, version, userId, app));
     }
 
@@ -88,10 +84,16 @@ public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle,
     public static bool SecretsEqual(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 
-    private AuthOutcome Fail(string why, string appId)
+    private AuthOutcome Fail(string why, string appId, System.Net.IPAddress? ip)
     {
-        log.LogWarning("AppAPI authentication failed for app {AppId}: {Reason}", AppIds.ForLog(appId), why);
+        log.LogWarning("AppAPI authentication failed for app {AppId} from {Ip}: {Reason}", AppIds.ForLog(appId), ip, why);
         return new AuthOutcome(null);
+    }
+
+    private AuthOutcome Throttled(string appId, System.Net.IPAddress? ip)
+    {
+        log.LogWarning("AppAPI request for app {AppId} from {Ip} refused: too many failed attempts", AppIds.ForLog(appId), ip);
+        return new AuthOutcome(null, Throttled: true);
     }
 }
 

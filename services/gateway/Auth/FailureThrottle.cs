@@ -1,69 +1,33 @@
 using System.Net;
-using Microsoft.Extensions.Caching.Memory;
+using ExApps.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Auth;
 
-/// <summary>Per-client-IP brute-force protection, as Nextcloud's throttler does it for AppAPI: failed attempts
-/// (unknown app, wrong secret, a proxied status listed in <c>bruteforce_protection</c>) make the next requests
-/// from that address wait <c>BaseDelay * 2^(failures-1)</c> (capped), and past <c>MaxFailures</c> they are refused
-/// with 429 without being checked. A success clears the address. Failures expire after <c>Window</c>.</summary>
-public sealed class FailureThrottle(IOptions<GatewayOptions> options, TimeProvider clock) : IDisposable
+/// <summary>The gateway's brute-force protection (docs/security.md, "Throttling"), one <see cref="AttemptLimiter"/>
+/// with a bucket per kind of secret and caller, so that failures in one bucket never refuse a request that belongs
+/// in another:
+/// <list type="bullet">
+/// <item><c>app|ip|appid</c>: wrong secrets claiming one installed app from one address;</item>
+/// <item><c>unknown|ip</c>: requests naming no installed app (made-up or malformed ids) from one address;</item>
+/// <item><c>proxy|ip|appid</c>: proxied answers listed in a route's <c>bruteforce_protection</c>;</item>
+/// <item><c>admin|ip</c>: wrong admin tokens.</item>
+/// </list>
+/// So guessing with made-up ids or another app's id never locks out an app that presents its own correct secret,
+/// even from the same address (host-network ExApps all call from 127.0.0.1).</summary>
+public sealed class FailureThrottle(IOptions<GatewayOptions> options, TimeProvider clock)
 {
     public const string TooManyMessage = "Reached maximum delay";
 
-    private readonly MemoryCache _failures = new(new MemoryCacheOptions { SizeLimit = 100_000 });
-    private ThrottleOptions O => options.Value.Throttle;
+    public AttemptLimiter Limiter { get; } = new(Limits(options.Value.Throttle), clock);
 
-    private sealed class Counter
-    {
-        public int Count;
-    }
+    public static AttemptLimits Limits(ThrottleOptions o) => new(o.MaxFailures, o.BaseDelay, o.MaxDelay, o.Window);
 
-    /// <summary>The delay owed before answering a request from this address; null when it must get 429.</summary>
-    public TimeSpan? DelayFor(IPAddress? ip)
-    {
-        var n = Failures(ip);
-        if (n >= O.MaxFailures) return null;
-        return Delay(n, O);
-    }
+    public static string AppKey(IPAddress? ip, string appId) => $"app|{Address(ip)}|{appId}";
+    public static string UnknownAppKey(IPAddress? ip) => $"unknown|{Address(ip)}";
+    public static string ProxyKey(IPAddress? ip, string appId) => $"proxy|{Address(ip)}|{appId}";
+    public static string AdminKey(IPAddress? ip) => $"admin|{Address(ip)}";
 
-    /// <summary>Waits the owed delay; false when the address is over the limit (answer 429).</summary>
-    public async Task<bool> WaitAsync(IPAddress? ip, CancellationToken ct)
-    {
-        var delay = DelayFor(ip);
-        if (delay is null) return false;
-        if (delay > TimeSpan.Zero) await Task.Delay(delay.Value, clock, ct);
-        return true;
-    }
-
-    public int Failures(IPAddress? ip) => _failures.TryGetValue(Key(ip), out Counter? c) ? Volatile.Read(ref c!.Count) : 0;
-
-    public void RegisterFailure(IPAddress? ip)
-    {
-        var counter = _failures.GetOrCreate(Key(ip), e =>
-        {
-            e.Size = 1;
-            return new Counter();
-        })!;
-        Interlocked.Increment(ref counter.Count);
-        // Each failure extends the memory of the address by the window (Nextcloud counts the last 12 hours).
-        _failures.Set(Key(ip), counter, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = O.Window, Size = 1 });
-    }
-
-    public void Reset(IPAddress? ip) => _failures.Remove(Key(ip));
-
-    /// <summary>0 failures: no delay; then BaseDelay, 2x, 4x ... capped at MaxDelay.</summary>
-    public static TimeSpan Delay(int failures, ThrottleOptions o)
-    {
-        if (failures <= 0) return TimeSpan.Zero;
-        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
-        var ms = Math.Min(o.BaseDelay.TotalMilliseconds * factor, o.MaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms);
-    }
-
-    // IPv4-mapped IPv6 and plain IPv4 are one client.
-    private static string Key(IPAddress? ip) => ip is null ? "unknown" : (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
-
-    public void Dispose() => _failures.Dispose();
+    /// <summary>IPv4-mapped IPv6 and plain IPv4 are one client.</summary>
+    public static string Address(IPAddress? ip) => ip is null ? "unknown" : (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
 }

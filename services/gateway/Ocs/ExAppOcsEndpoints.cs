@@ -46,9 +46,8 @@ public static class ExAppOcsEndpoints
         if (!limiter.TryAcquire(caller.AppId))
             return OcsResult.Error(429, $"Too many status reports from ExApp {caller.AppId}; slow down.");
         var p = await OcsParameters.ReadAsync(http.Request, o.Value.Limits.MaxOcsBodyBytes, ct);
-        if (!int.TryParse(p["progress"], out var progress) || progress is < 0 or > 100)
-            return OcsResult.Error(400, $"`progress` must be an integer from 0 to 100, got \"{p["progress"]}\".");
-        await bus.Publish(new InitProgress(caller.AppId, progress, p["error"] ?? "", clock.GetUtcNow()), ct);
+        if (ExAppInput.StatusReport(p, out var progress, out var error) is { } bad) return OcsResult.Error(400, bad);
+        await bus.Publish(new InitProgress(caller.AppId, progress, error, clock.GetUtcNow()), ct);
         return OcsResult.Ok(Array.Empty<object>());
     }
 
@@ -67,7 +66,9 @@ public static class ExAppOcsEndpoints
         if (!int.TryParse(p["level"], out var level) || level is < 0 or > 4)
             return OcsResult.Error(400, "Invalid log level");
         var logLevel = level switch { 0 => LogLevel.Debug, 1 => LogLevel.Information, 2 => LogLevel.Warning, 3 => LogLevel.Error, _ => LogLevel.Critical };
-        loggers.CreateLogger($"ExApp.{caller.AppId}").Log(logLevel, "[{AppId}] {Message}", caller.AppId, p["message"] ?? "");
+        if (ExAppInput.LogMessage(p["message"], out var message) is { } bad) return OcsResult.Error(400, bad);
+        // Escaped: an ExApp's ANSI sequences or line breaks must not repaint a terminal or forge log lines.
+        loggers.CreateLogger($"ExApp.{caller.AppId}").Log(logLevel, "[{AppId}] {Message}", caller.AppId, message);
         return OcsResult.Ok(Array.Empty<object>());
     }
 

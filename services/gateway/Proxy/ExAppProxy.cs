@@ -1,5 +1,6 @@
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
+using ExApps.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,9 +10,10 @@ namespace ExApps.Gateway.Proxy;
 /// <summary>The ExApp proxy route (docs/protocol.md §6): <c>/index.php/apps/app_api/proxy/{appId}/{path}</c> and
 /// <c>/apps/app_api/proxy/...</c>, any verb the app's routes allow, forwarded with YARP's forwarder to the app's
 /// ExApp URL. Unknown or disabled apps, <c>..</c> segments, and requests no route admits are answered 404, as
-/// AppAPI does (nothing tells an outsider which apps or routes exist).</summary>
-public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrottle throttle, IHttpForwarder forwarder,
-    ExAppProxyClient client, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
+/// AppAPI does (nothing tells an outsider which apps or routes exist); paths that servers read in different ways
+/// are answered 400 before any app is looked up (<see cref="ProxyPath"/>).</summary>
+public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrottle throttle, ClientAddress addresses,
+    IHttpForwarder forwarder, ExAppProxyClient client, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
 {
     public static readonly string[] Prefixes = ["/index.php/apps/app_api/proxy", "/apps/app_api/proxy"];
 
@@ -28,36 +30,39 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         var raw = RawPath(http);
         var appId = http.Request.RouteValues["appId"] as string ?? "";
         if (PathGuard.HasTraversal(raw) || !AppIds.IsValid(appId)) { NotFound(http, "path or app id refused"); return; }
+        var rest = RestOfRawPath(raw, prefix);
+        if (ProxyPath.Normalize(rest, out var reason) is not { } path) { await BadPath(http, reason); return; }
         var app = await apps.RoutesAsync(appId, http.RequestAborted);
         if (app is not { Enabled: true }) { NotFound(http, app is null ? "unknown app" : "app disabled"); return; }
-        var path = http.Request.RouteValues["path"] as string ?? "";
         var route = RouteAcl.Match(app.Routes, http.Request.Method, path);
         if (route is null) { NotFound(http, "no route matches"); return; }
         var user = await users.ResolveAsync(http.Request, http.RequestAborted);
         if (!RouteAcl.Allows(route, user)) { NotFound(http, "access level not met"); return; }
 
-        var ip = http.Connection.RemoteIpAddress;
-        var guarded = route.BruteforceProtection.Count > 0;
-        var delayed = false;
-        if (guarded)
+        var ip = addresses.Of(http);
+        AttemptLimiter.Reservation? attempt = null;
+        if (route.BruteforceProtection.Count > 0)
         {
-            if (throttle.DelayFor(ip) is not { } delay) { await TooMany(http); return; }
-            delayed = delay > TimeSpan.Zero;
-            await throttle.WaitAsync(ip, http.RequestAborted);
+            // Taken before forwarding, so parallel requests count against the limit at once.
+            var key = FailureThrottle.ProxyKey(ip, appId);
+            if (!await throttle.Limiter.WaitAsync(key, http.RequestAborted) || (attempt = throttle.Limiter.TryReserve(key)) is null)
+            {
+                await TooMany(http);
+                return;
+            }
         }
-
-        var transformer = new ExAppTransformer(app, route, user?.Id ?? "", RestOfRawPath(raw, prefix), ip);
-        var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.Limits.ProxyActivityTimeout };
-        var error = await forwarder.SendAsync(http, app.ExappUrl, client.Invoker, config, transformer);
-        if (error != ForwarderError.None)
-            log.LogWarning("Proxy to ExApp {AppId} failed: {Error} {Message}", appId, error,
-                http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
-
-        if (guarded)
+        try
         {
-            var status = http.Response.StatusCode;
-            if (status is >= 200 and < 300 && delayed) throttle.Reset(ip);
-            else if (route.BruteforceProtection.Contains(status)) throttle.RegisterFailure(ip);
+            var transformer = new ExAppTransformer(app, route, user?.Id ?? "", rest, ip, addresses.IsTrusted(http.Connection.RemoteIpAddress));
+            var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.Limits.ProxyActivityTimeout };
+            var error = await forwarder.SendAsync(http, app.ExappUrl, client.Invoker, config, transformer);
+            if (error != ForwarderError.None)
+                log.LogWarning("Proxy to ExApp {AppId} failed: {Error} {Message}", appId, error,
+                    http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
+        }
+        finally
+        {
+            attempt?.Complete(failed: route.BruteforceProtection.Contains(http.Response.StatusCode));
         }
     }
 
@@ -85,6 +90,10 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         http.Response.StatusCode = StatusCodes.Status404NotFound;
     }
 
+    private static Task BadPath(HttpContext http, string reason) =>
+        TypedResults.Problem(statusCode: 400, title: "Bad request", detail: reason,
+            extensions: new Dictionary<string, object?> { ["error_code"] = "invalid_path", ["field"] = "path" }).ExecuteAsync(http);
+
     private static Task TooMany(HttpContext http)
     {
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -95,7 +104,7 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
 /// <summary>One connection pool for all proxied ExApp traffic (YARP's recommended invoker settings).</summary>
 public sealed class ExAppProxyClient : IDisposable
 {
-    public HttpMessageInvoker Invoker { get; } = new(new SocketsHttpHandler
+    public HttpMessageInvoker Invoker { get; } = new(new OutgoingHeaderGuard(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -103,7 +112,7 @@ public sealed class ExAppProxyClient : IDisposable
         UseCookies = false,
         ConnectTimeout = TimeSpan.FromSeconds(15),
         ActivityHeadersPropagator = new ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.Current),
-    });
+    }));
 
     public void Dispose() => Invoker.Dispose();
 }

@@ -26,6 +26,13 @@ public sealed class ExAppRequester(AppCache apps, IHttpClientFactory clients)
         if (app is null) return Failed($"ExApp `{AppIds.ForLog(appId)}` not found", notFound: true);
         if (route.Contains("://") || PathGuard.HasTraversal(route))
             return Failed("The route must be a path of the ExApp without `..` segments.");
+        var q = route.IndexOf('?');
+        if (ProxyPath.Normalize(q >= 0 ? route[..q] : route, out var reason) is null)
+            return Failed(reason.Replace("proxied path", "route"));
+        if (q >= 0 && ServiceDefaults.Security.SafeText.HasControl(route[q..]))
+            return Failed("The route's query holds control characters.");
+        if (userId.Length > AppApiAuthenticator.MaxUserIdLength || ServiceDefaults.Security.SafeText.HasControl(userId))
+            return Failed($"`userId` must be at most {AppApiAuthenticator.MaxUserIdLength} characters without control characters.");
 
         var url = app.ExappUrl.TrimEnd('/') + "/" + route.TrimStart('/');
         using var request = new HttpRequestMessage(new HttpMethod(method), url);

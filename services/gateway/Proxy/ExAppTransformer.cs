@@ -5,22 +5,26 @@ using Yarp.ReverseProxy.Forwarder;
 namespace ExApps.Gateway.Proxy;
 
 /// <summary>Header and URL rules of one proxied request (docs/protocol.md §6). To the ExApp: the client's headers minus the
-/// route's <c>headers_to_exclude</c>, any AppAPI headers the client sent, and <c>x-origin-ip</c>; then the
+/// route's <c>headers_to_exclude</c>, the headers the client listed in <c>Connection</c>, any AppAPI headers the
+/// client sent, and <c>x-origin-ip</c>; forwarding headers as <see cref="ForwardedHeaders"/> decides; then the
 /// gateway's own §4.2 headers (which therefore override) and <c>x-origin-ip</c> = the client address. From the
-/// ExApp: its headers minus the AppAPI ones. Content-Length is kept: the body is streamed byte for byte (AppAPI
-/// drops it only because its client re-encodes the body). Bodies stream both ways; WebSocket upgrades pass.</summary>
-public sealed class ExAppTransformer(AppRoutes app, AppRoute route, string userId, string pathAndEncoded, IPAddress? clientIp)
-    : HttpTransformer
+/// ExApp: its headers minus the AppAPI ones and those its <c>Connection</c> lists. Content-Length is kept: the body
+/// is streamed byte for byte (AppAPI drops it only because its client re-encodes the body). Bodies stream both
+/// ways; WebSocket upgrades pass.</summary>
+public sealed class ExAppTransformer(AppRoutes app, AppRoute route, string userId, string pathAndEncoded, IPAddress? clientIp,
+    bool peerIsTrustedProxy = false) : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext http, HttpRequestMessage proxyRequest,
         string destinationPrefix, CancellationToken ct)
     {
         await base.TransformRequestAsync(http, proxyRequest, destinationPrefix, ct);
+        ForwardedHeaders.DropConnectionListed(http, proxyRequest);
         var drop = new HashSet<string>(route.HeadersToExclude, StringComparer.OrdinalIgnoreCase) { ExAppHeaders.OriginIp };
         drop.UnionWith(ExAppHeaders.AppApi);
         foreach (var name in proxyRequest.Headers.Select(h => h.Key).Where(drop.Contains).ToList()) proxyRequest.Headers.Remove(name);
         if (proxyRequest.Content is { } content)
             foreach (var name in content.Headers.Select(h => h.Key).Where(drop.Contains).ToList()) content.Headers.Remove(name);
+        ForwardedHeaders.Apply(http, proxyRequest, peerIsTrustedProxy);
 
         ExAppRequester.AddAppApiHeaders(proxyRequest.Headers, app, userId);
         var ip = clientIp is { IsIPv4MappedToIPv6: true } ? clientIp.MapToIPv4() : clientIp;
@@ -34,6 +38,7 @@ public sealed class ExAppTransformer(AppRoutes app, AppRoute route, string userI
     {
         var result = await base.TransformResponseAsync(http, proxyResponse, ct);
         foreach (var name in ExAppHeaders.AppApi) http.Response.Headers.Remove(name);
+        ForwardedHeaders.DropConnectionListed(proxyResponse, http.Response);
         return result;
     }
 }

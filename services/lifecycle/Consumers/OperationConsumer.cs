@@ -37,18 +37,37 @@ public sealed class OperationConsumer(OperationEngine engine) :
     public Task Consume(ConsumeContext<AppChanged> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
 }
 
-/// <summary>One queue for requests and answers; apps run in parallel, each app's messages wait for its row lock.</summary>
+/// <summary>One queue for requests and answers. Apps run in parallel; the messages of one app are handled one
+/// after another in the order they arrived (a partition per app id), so that, say, a deploy's progress is never
+/// applied after its end.</summary>
 public sealed class OperationConsumerDefinition : ConsumerDefinition<OperationConsumer>
 {
+    private const int Partitions = 32;
+
     public OperationConsumerDefinition()
     {
         EndpointName = "lifecycle-operations";
-        ConcurrentMessageLimit = 32;
+        ConcurrentMessageLimit = Partitions;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint,
         IConsumerConfigurator<OperationConsumer> consumer, IRegistrationContext context)
     {
         endpoint.PrefetchCount = 64;
+        var p = endpoint.CreatePartitioner(Partitions);
+        consumer.Message<InstallApp>(m => m.UsePartitioner(p, x => x.Message.App.AppId));
+        consumer.Message<UpdateApp>(m => m.UsePartitioner(p, x => x.Message.App.AppId));
+        consumer.Message<EnableApp>(m => m.UsePartitioner(p, x => x.Message.App.AppId));
+        consumer.Message<DisableApp>(m => m.UsePartitioner(p, x => x.Message.App.AppId));
+        consumer.Message<UnregisterApp>(m => m.UsePartitioner(p, x => x.Message.App.AppId));
+        consumer.Message<DeployProgress>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<ContainerStarted>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<DeployFailed>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<Fault<DeployRequested>>(m => m.UsePartitioner(p, x => x.Message.Message.AppId));
+        consumer.Message<ContainerRunning>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<ContainerStopped>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<ContainerRemoved>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<AppVersionReported>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<AppChanged>(m => m.UsePartitioner(p, x => x.Message.AppId));
     }
 }

@@ -66,7 +66,9 @@ public sealed class AppOperationMachine : MachineDefinition
             // EX-APP-VERSION greater than the stored version: call the ExApp with it from now on.
             On<AppVersionReported>((t, e) =>
             {
-                if (ExAppVersion.IsGreater(e.Version, t.App.Version)) t.App.Version = e.Version;
+                // (the gateway checks the header; a message from anywhere else must not bring a header-breaking value)
+                if (ServiceDefaults.Security.SafeText.IsVersion(e.Version) && ExAppVersion.IsGreater(e.Version, t.App.Version))
+                    t.App.Version = e.Version;
             }));
 
         // ---- deploy --------------------------------------------------------------------------------------------

@@ -99,9 +99,18 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
     /// <summary>The operation failed: the error shows in the status, the app is disabled.</summary>
     public Transition Fail(string reason)
     {
-        Status.Error = string.IsNullOrWhiteSpace(reason) ? "Unknown error" : reason;
+        Status.Error = string.IsNullOrWhiteSpace(reason) ? "Unknown error" : Bounded(reason);
         App.Enabled = false;
         return Finish(Outcome.Failed, Status.Error);
+    }
+
+    /// <summary>Error text comes from outside (an ExApp's report or answer, a Docker error, container logs): kept at
+    /// most 4096 characters with control characters escaped (docs/security.md).</summary>
+    public static string Bounded(string text)
+    {
+        const int max = 4096;
+        var escaped = ServiceDefaults.Security.SafeText.EscapeControls(text);
+        return escaped.Length <= max ? escaped : escaped[..(max - 20)] + " …(truncated)";
     }
 
     /// <summary>A request that arrived while another operation runs (unregister excepted) is refused, and says so.</summary>

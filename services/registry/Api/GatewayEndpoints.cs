@@ -5,6 +5,7 @@ using ExApps.Registry.Apps;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using Microsoft.EntityFrameworkCore;
+using ExApps.ServiceDefaults.Security;
 using Npgsql;
 
 namespace ExApps.Registry.Api;
@@ -54,9 +55,11 @@ public static class GatewayEndpoints
     {
         var key = req.Configkey ?? "";
         if (key.Length == 0) return Invalid("configkey", "Config key cannot be empty");
-        if (key.Length > ConfigLimits.MaxKeyLength) return Invalid("configkey", $"Config key is longer than {ConfigLimits.MaxKeyLength} characters");
+        if (key.Length > ConfigLimits.MaxKeyLength) return Invalid("configkey", $"`configKey` is longer than {ConfigLimits.MaxKeyLength} characters");
+        if (SafeText.HasControl(key)) return Invalid("configkey", "`configKey` must not contain NUL or other control characters");
         var value = req.Configvalue ?? "";
-        if (value.Length > ConfigLimits.MaxValueLength) return Invalid("configvalue", $"Config value is longer than {ConfigLimits.MaxValueLength} characters");
+        if (value.Length > ConfigLimits.MaxValueLength) return Invalid("configvalue", $"`configValue` is longer than {ConfigLimits.MaxValueLength} characters");
+        if (SafeText.HasNul(value)) return Invalid("configvalue", "`configValue` must not contain NUL characters");
         return await store.SetAsync(key, value, req.Sensitive, ct) is { } entry
             ? TypedResults.Ok(entry)
             : AppEndpoints.NotFound(appId);
@@ -73,11 +76,15 @@ public static class GatewayEndpoints
         if (req.Configkeys is null) return Invalid("configkeys", "configkeys must be a list of keys");
         if (req.Configkeys.Count > ConfigLimits.MaxKeysPerRequest)
             return Invalid("configkeys", $"At most {ConfigLimits.MaxKeysPerRequest} keys per request");
+        if (req.Configkeys.Any(k => k is null || k.Length > ConfigLimits.MaxKeyLength || SafeText.HasControl(k)))
+            return Invalid("configkeys", $"`configKeys` must be at most {ConfigLimits.MaxKeyLength} characters each, without control characters");
         return null;
     }
 
     private static IResult? BadUser(string userId) =>
-        userId.Length > ConfigLimits.MaxUserIdLength ? Invalid("userid", $"User id is longer than {ConfigLimits.MaxUserIdLength} characters") : null;
+        userId.Length > ConfigLimits.MaxUserIdLength ? Invalid("userid", $"User id is longer than {ConfigLimits.MaxUserIdLength} characters")
+        : SafeText.HasControl(userId) ? Invalid("userid", "User id must not contain control characters")
+        : null;
 
     private static IResult Invalid(string field, string message) =>
         Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] });

@@ -23,8 +23,10 @@ public sealed record AppRoute(
     IReadOnlyList<string> HeadersToExclude,
     IReadOnlyList<int> BruteforceProtection);
 
-/// <summary>App info that cannot be accepted; <see cref="Field"/> names the offending field.</summary>
-public sealed class AppInfoException(string field, string message) : Exception(message)
+/// <summary>App info that cannot be accepted; <see cref="Field"/> names the offending field, <see cref="Status"/> is
+/// 400, or 413 for a document over its size limit.</summary>
+public sealed class AppInfoException(string field, string message, int status = 400) : Exception(message)
 {
     public string Field { get; } = field;
+    public int Status { get; } = status;
 }

@@ -4,9 +4,16 @@ using ExApps.Contracts;
 
 namespace ExApps.Registry.AppInfo;
 
-/// <summary>Rules shared by the info.xml and JSON parsers, so both reject the same input the same way.</summary>
+/// <summary>Rules shared by the info.xml and JSON parsers, so both reject the same input the same way (the bounds
+/// and character rules of every value follow in Validation/AppInfoRules.cs).</summary>
 internal static class AppInfoValidation
 {
+    /// <summary>Counted before the items are parsed, so thousands of routes cost nothing to refuse.</summary>
+    public static void Count(string field, int count, int max)
+    {
+        if (count > max) throw new AppInfoException(field, $"At most {max} {field} may be declared, got {count}.");
+    }
+
     public static string Required(string? value, string field) =>
         string.IsNullOrWhiteSpace(value)
             ? throw new AppInfoException(field, $"The app info has no `{field}`: it is required.")
@@ -23,6 +30,9 @@ internal static class AppInfoValidation
         var field = $"routes[{index}]";
         if (string.IsNullOrWhiteSpace(url))
             throw new AppInfoException($"{field}.url", $"Route {index}: `url` is required.");
+        // Checked before the regex is compiled: a megabyte pattern costs time even to refuse.
+        if (Validation.FieldRules.Text($"{field}.url", url, Validation.InputLimits.RouteUrl) is { } bad)
+            throw new AppInfoException($"{field}.url", bad);
         try
         {
             _ = new Regex(url, RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
@@ -58,6 +68,8 @@ internal static class AppInfoValidation
     public static IReadOnlyList<T> JsonList<T>(string? text, string field)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
+        if (text.Length > Validation.InputLimits.RouteList)
+            throw new AppInfoException(field, $"`{field}` must be at most {Validation.InputLimits.RouteList} characters.");
         var trimmed = text.Trim();
         if (trimmed.StartsWith('['))
         {

@@ -31,6 +31,9 @@ public static class InfoXmlParser
         var docker = ext?.Element("docker-install");
         var image = AppInfoValidation.Image(id, Text(docker, "registry"), Text(docker, "image"), Text(docker, "image-tag"));
 
+        AppInfoValidation.Count("environment-variables", ext?.Element("environment-variables")?.Elements("variable").Count() ?? 0,
+            Validation.InputLimits.EnvVars);
+        AppInfoValidation.Count("routes", ext?.Element("routes")?.Elements("route").Count() ?? 0, Validation.InputLimits.Routes);
         var envVars = (ext?.Element("environment-variables")?.Elements("variable") ?? [])
             .Select((v, i) => AppInfoValidation.EnvVar(i, Text(v, "name"), Text(v, "display-name"),
                 Text(v, "description"), v.Element("default") is { } d ? d.Value : null))

@@ -18,6 +18,8 @@ public static class JsonInfoParser
         var docker = Obj(ext, "docker-install");
         var image = AppInfoValidation.Image(id, Str(docker, "registry"), Str(docker, "image"), Str(docker, "image-tag"));
 
+        AppInfoValidation.Count("environment-variables", EnvVarItems(ext).Count(), Validation.InputLimits.EnvVars);
+        AppInfoValidation.Count("routes", Items(ext, "routes").Count(), Validation.InputLimits.Routes);
         var envVars = EnvVarItems(ext).Select((v, idx) => AppInfoValidation.EnvVar(idx,
             Str(v, "name"), Str(v, "display-name") ?? Str(v, "displayName"), Str(v, "description"),
             Str(v, "default"))).ToList();

@@ -18,10 +18,19 @@ public sealed class AppInfoLoader(IHttpClientFactory http, IOptions<RegistryOpti
         if (given > 1)
             throw new AppInfoException("info_xml", "Give only one of --info-xml and --json-info.");
 
+        var limit = options.Value.MaxInfoXmlBytes;
+        if (infoXml is { } inline && System.Text.Encoding.UTF8.GetByteCount(inline) > limit)
+            throw new AppInfoException("info_xml", $"`info_xml` is larger than {limit} bytes.", 413);
+        if (jsonInfo is { } j && j.GetRawText().Length > limit)
+            throw new AppInfoException("json_info", $"`json_info` is larger than {limit} bytes.", 413);
+        if (infoXmlUrl is { } u && Validation.FieldRules.Text("info_xml_url", u, Validation.InputLimits.InfoUrl) is { } badUrl)
+            throw new AppInfoException("info_xml_url", badUrl);
+
         var info = jsonInfo is { } json ? JsonInfoParser.Parse(json, appId)
             : InfoXmlParser.Parse(infoXml ?? await FetchAsync(infoXmlUrl!, ct));
         if (!string.Equals(info.Id, appId, StringComparison.Ordinal))
-            throw new AppInfoException("id", $"The app info is for `{info.Id}`, not `{appId}`.");
+            throw new AppInfoException("id", $"The app info is for `{ServiceDefaults.Security.SafeText.ForLog(info.Id, 64)}`, not `{appId}`.");
+        Validation.AppInfoRules.Check(info);
         return info;
     }
 
@@ -42,7 +51,7 @@ public sealed class AppInfoLoader(IHttpClientFactory http, IOptions<RegistryOpti
             while ((n = await body.ReadAsync(chunk, ct)) > 0)
             {
                 if (buffer.Length + n > limit)
-                    throw new AppInfoException("info_xml_url", $"The info.xml at {url} is larger than {limit} bytes.");
+                    throw new AppInfoException("info_xml_url", $"The info.xml at {url} is larger than {limit} bytes.", 413);
                 buffer.Write(chunk, 0, n);
             }
             return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -26,7 +26,7 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
         var appId = req.Appid?.Trim() ?? "";
         if (!AppIdPattern().IsMatch(appId))
             return Problems.Invalid(new() { ["appid"] = [$"The app id \"{appId}\" must be 1-32 letters, digits, '_' or '-'."] });
-        var mountErrors = MountValidator.Validate(req.Mounts);
+        var mountErrors = Validation.RequestRules.Register(req);
         if (mountErrors.Count > 0) return Problems.Invalid(mountErrors);
 
         AppInfoModel info;
@@ -129,7 +129,7 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
     }
 
     internal static IResult InvalidAppInfo(AppInfoException e) =>
-        TypedResults.Problem(detail: e.Message, statusCode: 400, title: "Invalid app info",
+        TypedResults.Problem(detail: e.Message, statusCode: e.Status, title: "Invalid app info",
             extensions: new Dictionary<string, object?> { ["error_code"] = "invalid_app_info", ["field"] = e.Field });
 
     private static IResult AlreadyRegistered(string appId) =>

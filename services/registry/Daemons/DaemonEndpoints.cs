@@ -15,7 +15,12 @@ public static class DaemonEndpoints
         var g = admin.MapGroup("/daemons");
         g.MapPost("/", Register);
         g.MapGet("/", List);
-        g.MapDelete("/{name}", Unregister);
+        g.MapDelete("/{name}", (string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct) => Unregister(name, db, log, ct));
+        // Any stored name, even one that cannot be a path segment ("..", "a/b": rows stored before names were
+        // restricted), can be removed by naming it in the query.
+        g.MapDelete("/", (string? name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct) => name is { Length: > 0 }
+            ? Unregister(name, db, log, ct)
+            : Task.FromResult<IResult>(Problems.Invalid(new() { ["name"] = ["Name the daemon to remove: DELETE /admin/daemons?name=<name>."] })));
         g.MapPost("/{name}/check", DaemonCheck.CheckAsync);
         g.MapDaemonRegistryEndpoints();
         return g;
@@ -87,8 +92,11 @@ public static class DaemonEndpoints
     private static async Task<IResult> Unregister(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
     {
         var row = await db.Daemons.FindAsync([name], ct);
+        // A path segment keeps "%2F" encoded: "a%2Fb" names the daemon "a/b".
+        if (row is null && name.Contains('%')) row = await db.Daemons.FindAsync([Uri.UnescapeDataString(name)], ct);
         if (row is null)
             return NotFound(name);
+        name = row.Name;
         var apps = await db.Apps.CountAsync(a => a.DaemonName == name, ct);
         if (apps > 0)
             return Problems.Of(409, "daemon_in_use", $"{name} daemon contains {apps} ExApps, please remove them first to proceed.");

@@ -10,7 +10,7 @@ public static class Views
 {
     public static AppStatus Status(AppStatusSnapshot s) => new()
     {
-        Deploy = s.Deploy, Init = s.Init, Action = s.Action, Type = s.Type, Error = s.Error,
+        Deploy = s.Deploy, Init = s.Init, Action = s.Action, Type = s.Type, Error = Validation.StatusText.Bound(s.Error),
         DeployStartTime = s.DeployStartTime, InitStartTime = s.InitStartTime, HeartbeatCount = s.HeartbeatCount,
     };
 
