@@ -15,8 +15,9 @@ public static class DevCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        return request.CreateSelfSigned(now, now.AddDays(days));
+        // Valid from a month back, so that app certificates with a start date in the past can be issued (tests).
+        var start = DateTimeOffset.UtcNow.AddDays(-30);
+        return request.CreateSelfSigned(start, DateTimeOffset.UtcNow.AddDays(days));
     }
 
     /// <summary>An app certificate signed by <paramref name="ca"/> (which must hold its private key).</summary>
