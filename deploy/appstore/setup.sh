@@ -74,6 +74,8 @@ docker image inspect "exapps/appstore:$tag" >/dev/null 2>&1 || die "image exapps
 # 3. The installation folder, as in the guide: config/, static/, media/, logs/ beside docker-compose.yml.
 mkdir -p "$dir"/{config,certificates,static,media,logs,ssl,ca-private,nginx}
 chmod 700 "$dir/ca-private" "$dir/ssl"
+# nginx's workers (an unprivileged user) read static/ and media/ straight from here.
+chmod 755 "$dir" "$dir/static" "$dir/media"
 cp "$root/deploy/appstore/docker-compose.yml" "$dir/docker-compose.yml"
 
 # 4. TLS for the domain: a local CA and a server certificate it signs (replace both with real ones in production).

@@ -33,6 +33,7 @@ public static class DevCertificates
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
         var start = notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5);
+        if (start < ca.NotBefore) start = ca.NotBefore; // a CA made a moment ago (openssl) starts now
         var end = start.AddDays(days);
         if (end > ca.NotAfter) end = ca.NotAfter;
         using var signed = request.Create(ca, start, end, serial);
