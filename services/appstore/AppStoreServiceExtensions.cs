@@ -57,7 +57,7 @@ public static class AppStoreServiceExtensions
                 ArchiveDownloader.ConfigureHandler(handler, sp.GetRequiredService<IOptions<AppStoreOptions>>().Value.Download);
                 return handler;
             });
-        builder.Services.AddScoped<ArchiveDownloader>();
+        builder.Services.AddSingleton<ArchiveDownloader>();
         builder.Services.AddSingleton<CertificateValidator>();
         builder.Services.AddSingleton<ReleasePublisher>();
         builder.Services.AddSingleton<CatalogReader>();

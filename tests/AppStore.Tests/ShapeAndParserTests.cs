@@ -107,3 +107,36 @@ public sealed class ShapeAndParserTests
         Assert.False(AppRepository.ShouldUpdateApp("2.0.0-rc1", false, [("1.0.0", false)]));
     }
 }
+
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("https://example.test/a.tar.gz", false, true)]
+    [InlineData("http://example.test/a.tar.gz", false, false)]
+    [InlineData("http://example.test/a.tar.gz", true, true)]
+    [InlineData("ftp://example.test/a.tar.gz", true, false)]
+    [InlineData("not a url", true, false)]
+    public void Download_links_must_be_https_unless_http_is_allowed(string url, bool allowHttp, bool accepted)
+    {
+        if (accepted) Assert.NotNull(ExApps.AppStore.Releases.ArchiveDownloader.CheckUrl(url, allowHttp));
+        else Assert.StartsWith("download:", Assert.Throws<ExApps.AppStore.Releases.ReleaseCheckException>(
+            () => ExApps.AppStore.Releases.ArchiveDownloader.CheckUrl(url, allowHttp)).Message);
+    }
+
+    [Fact]
+    public void Settings_that_cannot_work_are_named_at_start()
+    {
+        var options = new AppStoreOptions
+        {
+            SecretKey = new string('k', 32),
+            Throttle = new ThrottleOptions { AppUpload = "lots" },
+            Certificates = new CertificateOptions { RootCaPath = "/nonexistent/ca.crt" },
+            ArchiveFolderBlacklist = new() { ["broken"] = "(" },
+        };
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options))
+            .Select(e => e.ErrorMessage).ToList();
+        Assert.Contains(errors, e => e!.Contains("AppStore:Throttle:AppUpload 'lots'"));
+        Assert.Contains(errors, e => e!.Contains("AppStore:Certificates:RootCaPath '/nonexistent/ca.crt' does not exist"));
+        Assert.Contains(errors, e => e!.Contains("AppStore:ArchiveFolderBlacklist rule 'broken'"));
+    }
+}
