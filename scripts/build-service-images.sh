@@ -3,11 +3,14 @@
 # with `docker import`, since no internet registry is reachable), then one small layer per service on top of it
 # (services/<name>/Dockerfile). docker-compose.yml runs them.
 # Usage: scripts/build-service-images.sh [TAG]   (default tag: dev)
+#        scripts/build-service-images.sh --base-only   (only the base image; scripts/build-appstore-image.sh uses it)
 # On a host with internet access the Dockerfiles also build FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # (--build-arg BASE_IMAGE=...).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+base_only=false
+if [ "${1:-}" = "--base-only" ]; then base_only=true; shift; fi
 tag=${1:-dev}
 work="$root/.local/images"
 base=exapps/dotnet-runtime:10.0
@@ -49,6 +52,7 @@ else
   rm -rf "$rootfs" "$work/rootfs.tar"
   say "base: imported $base (ASP.NET Core $runtime_version)"
 fi
+if $base_only; then exit 0; fi
 
 for svc in registry:ExApps.Registry deployer:ExApps.Deployer lifecycle:ExApps.Lifecycle gateway:ExApps.Gateway; do
   name=${svc%%:*}

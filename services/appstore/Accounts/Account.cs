@@ -1,0 +1,3 @@
+namespace ExApps.AppStore.Accounts;
+
+public sealed record Account(long Id, string Username, string Email, bool EmailVerified, bool IsActive, bool IsSuperuser);
