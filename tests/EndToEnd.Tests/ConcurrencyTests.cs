@@ -16,7 +16,7 @@ public sealed class ConcurrencyTests(PlatformFixture platform)
     public async Task A_hundred_concurrent_manual_installs_whose_ExApps_report_at_once_all_end_enabled()
     {
         await platform.Cli("daemon:register", FleetDaemon, "E2E fleet", "manual-install", "http", "127.0.0.1", platform.GatewayUrl);
-        await using var fleet = await Fleet.StartAsync(24100 + new Uri(platform.GatewayUrl).Port % 300, Apps,
+        await using var fleet = await Fleet.StartAsync(platform.FleetPorts, Apps,
             platform.AppPrefix + "f", platform.GatewayUrl);
 
         var registered = await Task.WhenAll(fleet.Ports.Select(p => platform.AdminAsync(HttpMethod.Post, "/admin/apps",
@@ -58,7 +58,7 @@ public sealed class ConcurrencyTests(PlatformFixture platform)
         await platform.Cli("daemon:register", FleetDaemon, "E2E fleet", "manual-install", "http", "127.0.0.1", platform.GatewayUrl);
         var appId = platform.AppPrefix + "calls";
         const string secret = "e2e-calls-secret-0123456789";
-        var port = 24050;
+        var port = platform.FleetPorts + 150;
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(TestApps.TestExAppDll);
         foreach (var (k, v) in new Dictionary<string, string>

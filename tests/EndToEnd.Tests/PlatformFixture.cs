@@ -32,6 +32,11 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
     public string AppPrefix => Name + "-";
     public string GatewayUrl => $"http://127.0.0.1:{BasePort}";
+
+    /// <summary>Where this platform's ExApp ports start (registry port range, and a block of 100 for fleets of test
+    /// ExApps at 24000 + twice this offset), so that platforms of different EXAPPS_E2E_PORT on one host stay apart.</summary>
+    public int PortOffset => Math.Abs(BasePort - 18080) % 400;
+    public int FleetPorts => 24000 + 2 * PortOffset;
     public string Database => $"exapps_{Name}";
     public string VirtualHost => $"exapps-{Name}";
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
