@@ -17,6 +17,9 @@ public sealed record AppSpec
     public required DaemonTarget Daemon { get; init; }
     public IReadOnlyList<AppEnvVar> Environment { get; init; } = [];
     public IReadOnlyList<AppMount> Mounts { get; init; } = [];
+    /// <summary>What the platform does when the app's container dies or vanishes while enabled (the daemon's
+    /// <c>auto_recover</c>): <c>none</c> (report it), <c>restart</c> (start the container again) or <c>redeploy</c>.</summary>
+    public string AutoRecover { get; init; } = "none";
 
     /// <summary>Manual installs run somewhere else: no container work at all.</summary>
     public bool HasContainer => Daemon.AcceptsDeployId == AppApiProtocol.DockerInstall;

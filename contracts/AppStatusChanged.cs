@@ -17,6 +17,8 @@ public sealed record AppStatusChanged
     public OperationSnapshot? Operation { get; init; }
     /// <summary>How the most recent operation ended (null while the first one runs).</summary>
     public OperationOutcome? LastOperation { get; init; }
+    /// <summary>How the app is doing while enabled and idle (null while disabled or in an operation).</summary>
+    public AppHealth? Health { get; init; }
     /// <summary>The app is unregistered: the registry deletes its records.</summary>
     public bool Removed { get; init; }
     /// <summary>The lifecycle waits for this snapshot to be visible (the app is being marked enabled before the

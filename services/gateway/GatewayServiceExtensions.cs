@@ -88,7 +88,7 @@ public static class GatewayServiceExtensions
         app.MapOcsGroup().MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapAdminOcsEndpoints();
         app.MapCapabilities();
         ExAppProxy.MapExAppProxy(app);
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy => proxy.Use(ForwardErrors.InvokeAsync));
         return app;
     }
 

@@ -56,6 +56,7 @@ public static class LifecycleExtensions
         services.AddSingleton<LiveInstances>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveInstances>());
         services.AddHostedService<StepWorker>();
+        services.AddHostedService<AppWatcher>();
         return services;
     }
 

@@ -53,6 +53,12 @@ public sealed class LifecycleOptions
     /// <summary>A lifecycle process not seen for this long is dead: its steps are taken over.</summary>
     public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>How often every enabled app is checked (a Docker app's container, a manual install's heartbeat).</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Apps checked at once in a watch round.</summary>
+    public int WatchConcurrency { get; set; } = 16;
+
     /// <summary>Step calls (heartbeats, init and enable calls) one process runs at once.</summary>
     public int MaxConcurrentSteps { get; set; } = 128;
 }
@@ -72,12 +78,15 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
                      (nameof(o.ContainerStopTimeout), o.ContainerStopTimeout), (nameof(o.ContainerRemoveTimeout), o.ContainerRemoveTimeout),
                      (nameof(o.VisibleTimeout), o.VisibleTimeout), (nameof(o.ContainerCheckInterval), o.ContainerCheckInterval),
                      (nameof(o.InspectTimeout), o.InspectTimeout), (nameof(o.InstanceTimeout), o.InstanceTimeout),
+                     (nameof(o.WatchInterval), o.WatchInterval),
                  })
         {
             // HttpClient and timers reject spans beyond ~24 days; nothing here needs that long.
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(24))
                 failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 (exclusive) and 24 days, was {value}.");
         }
+        if (o.WatchConcurrency < 1)
+            failures.Add($"{LifecycleOptions.Section}:{nameof(o.WatchConcurrency)} must be at least 1.");
         if (o.MaxConcurrentSteps < 1)
             failures.Add($"{LifecycleOptions.Section}:{nameof(o.MaxConcurrentSteps)} must be at least 1.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -42,6 +42,7 @@ public static class RegistryServiceExtensions
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton<SecretProtector>();
         s.AddExceptionHandler<SecretKeyMismatchHandler>();
+        s.AddExceptionHandler<DependencyDownHandler>();
         s.AddSingleton<AdminAuth>();
         s.AddExceptionHandler<BadRequestHandler>();
         s.AddSingleton<AdminTokenFailures>();

@@ -10,7 +10,7 @@ public sealed class OperationConsumer(OperationEngine engine) :
     IConsumer<InstallApp>, IConsumer<UpdateApp>, IConsumer<EnableApp>, IConsumer<DisableApp>, IConsumer<UnregisterApp>,
     IConsumer<DeployProgress>, IConsumer<ContainerStarted>, IConsumer<DeployFailed>, IConsumer<Fault<DeployRequested>>,
     IConsumer<ContainerRunning>, IConsumer<ContainerStopped>, IConsumer<ContainerRemoved>,
-    IConsumer<AppVersionReported>, IConsumer<AppChanged>
+    IConsumer<AppVersionReported>, IConsumer<AppChanged>, IConsumer<ContainerStateChanged>
 {
     public Task Consume(ConsumeContext<InstallApp> c) => engine.HandleAsync(c.Message.App.AppId, c.Message, c.CancellationToken);
     public Task Consume(ConsumeContext<UpdateApp> c) => engine.HandleAsync(c.Message.App.AppId, c.Message, c.CancellationToken);
@@ -35,6 +35,7 @@ public sealed class OperationConsumer(OperationEngine engine) :
     public Task Consume(ConsumeContext<ContainerRemoved> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
     public Task Consume(ConsumeContext<AppVersionReported> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
     public Task Consume(ConsumeContext<AppChanged> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
+    public Task Consume(ConsumeContext<ContainerStateChanged> c) => engine.HandleAsync(c.Message.AppId, c.Message, c.CancellationToken);
 }
 
 /// <summary>One queue for requests and answers. Apps run in parallel; the messages of one app are handled one
@@ -69,5 +70,6 @@ public sealed class OperationConsumerDefinition : ConsumerDefinition<OperationCo
         consumer.Message<ContainerRemoved>(m => m.UsePartitioner(p, x => x.Message.AppId));
         consumer.Message<AppVersionReported>(m => m.UsePartitioner(p, x => x.Message.AppId));
         consumer.Message<AppChanged>(m => m.UsePartitioner(p, x => x.Message.AppId));
+        consumer.Message<ContainerStateChanged>(m => m.UsePartitioner(p, x => x.Message.AppId));
     }
 }

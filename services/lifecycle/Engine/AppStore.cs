@@ -10,7 +10,7 @@ namespace ExApps.Lifecycle.Engine;
 public sealed class AppStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "app_id, registration_id, seq, spec, enabled, version, status, op_id, op_kind, " +
-        "op_started_at, step, op_data, due_at, deadline, tries, lease_token, barrier_seq, last_op";
+        "op_started_at, step, op_data, due_at, deadline, tries, lease_token, barrier_seq, last_op, health";
 
     public NpgsqlDataSource DataSource => dataSource;
 
@@ -44,13 +44,14 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         await using var cmd = new NpgsqlCommand($"""
             INSERT INTO lifecycle.apps ({Columns}, lease_owner, updated_at)
             VALUES (@a, @reg, @seq, @spec, @enabled, @version, @status, @op, @kind, @opat, @step, @data, @due,
-                    @deadline, @tries, @token, @barrier, @last, NULL, @now)
+                    @deadline, @tries, @token, @barrier, @last, @health, NULL, @now)
             ON CONFLICT (app_id) DO UPDATE SET registration_id = excluded.registration_id, seq = excluded.seq,
                 spec = excluded.spec, enabled = excluded.enabled, version = excluded.version,
                 status = excluded.status, op_id = excluded.op_id, op_kind = excluded.op_kind,
                 op_started_at = excluded.op_started_at, step = excluded.step, op_data = excluded.op_data,
                 due_at = excluded.due_at, deadline = excluded.deadline, tries = excluded.tries,
                 lease_token = excluded.lease_token, barrier_seq = excluded.barrier_seq, last_op = excluded.last_op,
+                health = excluded.health,
                 lease_owner = NULL, updated_at = excluded.updated_at
             """, conn, tx);
         var p = cmd.Parameters;
@@ -72,6 +73,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         p.AddWithValue("token", a.LeaseToken);
         p.AddWithValue("barrier", a.BarrierSeq);
         p.AddWithValue("last", NpgsqlDbType.Jsonb, a.LastOp is null ? DBNull.Value : JsonSerializer.Serialize(a.LastOp));
+        p.AddWithValue("health", NpgsqlDbType.Jsonb, a.Health is null ? DBNull.Value : JsonSerializer.Serialize(a.Health));
         p.AddWithValue("now", now);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -104,6 +106,13 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("alive", aliveSince);
         cmd.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(cmd, ct);
+    }
+
+    /// <summary>The enabled apps with no operation in flight (the watcher's round).</summary>
+    public async Task<IReadOnlyList<AppState>> EnabledIdleAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM lifecycle.apps WHERE enabled AND step = 'idle'");
         return await ReadAllAsync(cmd, ct);
     }
 
@@ -147,6 +156,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
                 LeaseToken = r.GetInt64(15),
                 BarrierSeq = r.GetInt64(16),
                 LastOp = r.IsDBNull(17) ? null : JsonSerializer.Deserialize<OperationOutcome>(r.GetString(17)),
+                Health = r.IsDBNull(18) ? null : JsonSerializer.Deserialize<AppHealth>(r.GetString(18)),
             });
         }
         return rows;

@@ -137,6 +137,7 @@ public sealed class OperationEngine(
         Status = a.Status.ToSnapshot(),
         Operation = a.OpId is { } id ? new OperationSnapshot(id, a.OpKind!, a.Step, a.OpStartedAt!.Value) : null,
         LastOperation = a.LastOp,
+        Health = a.Health,
         Removed = removed,
         AckRequested = ack,
         At = now,

@@ -47,6 +47,35 @@ public sealed class AppOperationMachine : MachineDefinition
                 t.Begin(c.OperationId, OperationKind.Disable, c.App);
                 if (!t.App.Enabled) t.Finish(Outcome.Disabled);
                 else t.GoTo(Step.Disabling, dueIn: now);
+            }),
+            // ---- watching enabled apps (AppAPI does not) --------------------------------------------------------
+            // The watcher's round: a state that changed is shown, and a container that stays down or vanished is
+            // brought back when the daemon asks for it (auto_recover).
+            On<AppWatched>((t, w) =>
+            {
+                if (!t.App.Enabled || !ChangeHealth(t, w.State, w.Reason, w.RestartCount)) return;
+                if (w.State is AppHealth.Down or AppHealth.Missing && t.App.Spec.HasContainer) Recover(t, w.State);
+            }),
+            // Docker's own events, at once: a crash or a restart shows before the next round; a removal is
+            // recovered at once (a crash is left to the container's restart policy first).
+            On<ContainerStateChanged>((t, e) =>
+            {
+                if (!t.App.Enabled || !t.App.Spec.HasContainer || e.DaemonName != t.App.Spec.Daemon.Name) return;
+                var restarts = t.App.Health?.Restarts ?? 0;
+                switch (e.Action)
+                {
+                    case "die" or "oom":
+                        ChangeHealth(t, AppHealth.Down, e.Action == "oom" ? "its container ran out of memory"
+                            : $"its container exited with code {e.ExitCode}", restarts + 1);
+                        break;
+                    case "start" when t.App.Health is { State: not AppHealth.Ok } h:
+                        ChangeHealth(t, h.Restarts >= 3 ? AppHealth.Restarting : AppHealth.Ok,
+                            h.Restarts >= 3 ? $"its container keeps crashing ({h.Restarts} restarts; last: {h.Reason})" : "", h.Restarts);
+                        break;
+                    case "destroy":
+                        if (ChangeHealth(t, AppHealth.Missing, "its container was removed", restarts)) Recover(t, AppHealth.Missing);
+                        break;
+                }
             }));
 
         DuringAny(
@@ -103,7 +132,7 @@ public sealed class AppOperationMachine : MachineDefinition
                     // Enabled before the ExApp is called, so that it may call the platform while it inits (or
                     // while it handles PUT /enabled).
                     t.App.Enabled = true;
-                    if (t.App.OpKind == OperationKind.Enable) t.WaitUntilVisible(Step.EnableVisible);
+                    if (OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) t.WaitUntilVisible(Step.EnableVisible);
                     else
                     {
                         t.Status.ApplyInit(0, t.NowSeconds);
@@ -115,7 +144,7 @@ public sealed class AppOperationMachine : MachineDefinition
                 t.Status.HeartbeatCount = ++t.App.Tries;
                 if (t.Now < t.App.Deadline) { t.RetryAt(t.Now + HeartbeatDelay(t.App.Tries, o)); return; }
                 t.Publish(new HeartbeatFailed(t.Operation, t.App.AppId, HeartbeatFailure, t.App.Tries));
-                if (t.App.OpKind == OperationKind.Enable) FailEnable(t, HeartbeatFailure);
+                if (OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) FailEnable(t, HeartbeatFailure);
                 else t.Fail(HeartbeatFailure);
             }));
 
@@ -209,7 +238,7 @@ public sealed class AppOperationMachine : MachineDefinition
 
         void Heartbeat(Transition t, int restartBaseline)
         {
-            if (t.App.OpKind != OperationKind.Enable) t.Status.ApplyDeploy(100, t.NowSeconds);
+            if (!OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) t.Status.ApplyDeploy(100, t.NowSeconds);
             t.GoTo(Step.Heartbeat, dueIn: now, deadlineIn: o.HeartbeatTimeout);
             t.App.Data.RestartBaseline = restartBaseline;
         }
@@ -242,6 +271,38 @@ public sealed class AppOperationMachine : MachineDefinition
             if (error.Length == 0) t.Remove();
             else if (t.App.Data.Force) t.Remove($"container removal failed ({error}), unregistered anyway");
             else t.Fail($"Failed to remove the container of ExApp {t.App.AppId}: {error}. Use --force to unregister anyway.");
+        }
+
+        // A new health is recorded (and logged); false when nothing changed.
+        bool ChangeHealth(Transition t, string state, string reason, int restarts)
+        {
+            var h = t.App.Health ?? new AppHealth(AppHealth.Ok, "", t.Now, 0);
+            if (h.State == state && h.Reason == reason && h.Restarts == restarts) return false;
+            t.App.Health = new AppHealth(state, Transition.Bounded(reason), h.State == state ? h.Since : t.Now, restarts);
+            if (h.State != state)
+                t.Log(state == AppHealth.Ok ? LogLevel.Information : LogLevel.Warning, "ExApp {AppId} is {State}: {Reason}",
+                    t.App.AppId, state, reason);
+            return true;
+        }
+
+        // auto_recover: restart brings a stopped container back; a vanished one (or a redeploy policy) is deployed
+        // again from its image, then initialized and enabled as after an update.
+        void Recover(Transition t, string state)
+        {
+            var policy = t.App.Spec.AutoRecover;
+            if (policy is not ("restart" or "redeploy")) return;
+            var mode = policy == "restart" && state == AppHealth.Down ? "restart" : "redeploy";
+            t.Begin(Guid.NewGuid(), OperationKind.Recover, t.App.Spec);
+            t.App.Data.RecoverMode = mode;
+            t.Log(LogLevel.Warning, "ExApp {AppId} is {State}; recovering it ({Mode})", t.App.AppId, state, mode);
+            if (mode == "restart")
+                t.GoTo(Step.Starting, deadlineIn: o.ContainerStartTimeout)
+                    .Send(new StartContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon));
+            else
+            {
+                t.App.Status = StatusObject.Begin(AppApiProtocol.KindUpdate);
+                Deploy(t, t.App.Spec, AppApiProtocol.KindUpdate);
+            }
         }
 
         // A report of the ExApp (docs/protocol.md, "Init"): an error ends the operation, 100 enables.
@@ -291,7 +352,7 @@ public sealed class AppOperationMachine : MachineDefinition
             : $"Container {name} exited with code {c.ExitCode}{(c.OomKilled ? " (out of memory)" : "")}{(c.Error.Length > 0 ? $": {c.Error}" : "")}";
         var reason = c.Logs.Length > 0 ? $"{what}. Last log lines:\n{c.Logs}" : what + ".";
         if (c.Exists) t.Send(new StopContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon));
-        if (t.App.OpKind == OperationKind.Enable) t.Publish(new EnableFailed(t.Operation, t.App.AppId, reason));
+        if (OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) t.Publish(new EnableFailed(t.Operation, t.App.AppId, reason));
         t.Fail(reason);
         return true;
     }

@@ -34,6 +34,8 @@ public sealed class AppState
     /// <summary>The snapshot the registry must have applied before a visible-wait step goes on.</summary>
     public long BarrierSeq { get; set; }
     public OperationOutcome? LastOp { get; set; }
+    /// <summary>How the app is doing while enabled and idle (null otherwise).</summary>
+    public AppHealth? Health { get; set; }
 
     public bool InFlight => OpId is not null;
 }
@@ -51,4 +53,6 @@ public sealed class OperationData
     public string DisableError { get; set; } = "";
     /// <summary>When the container was last checked (heartbeat and init check it now and then).</summary>
     public DateTimeOffset? ContainerCheckedAt { get; set; }
+    /// <summary>A recovery's way back: <c>restart</c> the container or <c>redeploy</c> it.</summary>
+    public string RecoverMode { get; set; } = "";
 }

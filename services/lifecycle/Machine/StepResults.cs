@@ -22,3 +22,6 @@ public sealed record ContainerChecked(long LeaseToken, ContainerInspected? Conta
 
 /// <summary>A waiting step is due: its deadline (or the visible-wait's patience) has passed.</summary>
 public sealed record TimerFired(long LeaseToken) : StepResult(LeaseToken);
+
+/// <summary>What the watcher of enabled apps saw (not a step result: it only counts while the app is idle).</summary>
+public sealed record AppWatched(string State, string Reason, int RestartCount);

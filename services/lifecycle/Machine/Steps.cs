@@ -45,6 +45,13 @@ public static class OperationKind
     public const string Enable = "enable";
     public const string Disable = "disable";
     public const string Unregister = "unregister";
+    /// <summary>The platform's own: an enabled app whose container died or vanished is brought back (the daemon's
+    /// <c>auto_recover</c> policy).</summary>
+    public const string Recover = "recover";
+
+    /// <summary>Operations that end with the app's <c>PUT /enabled?enabled=1</c> without an init step.</summary>
+    public static bool EnablesWithoutInit(string? kind, string recoverMode) =>
+        kind == Enable || (kind == Recover && recoverMode == "restart");
 }
 
 /// <summary>How an operation ended.</summary>

@@ -86,6 +86,10 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
     public Transition Finish(string outcome, string error = "")
     {
         App.LastOp = new OperationOutcome(Operation, App.OpKind ?? "", outcome, error, Now);
+        // Watched from here on while enabled; the restarts the container had before count as its baseline.
+        App.Health = !App.Enabled ? null
+            : outcome == Outcome.Enabled ? new AppHealth(AppHealth.Ok, "", Now, App.Data.RestartBaseline)
+            : App.Health;
         Log(error.Length == 0 ? LogLevel.Information : LogLevel.Warning,
             "ExApp {AppId}: {Kind} {OperationId} ended {Outcome} {Error}", App.AppId, App.OpKind, Operation, outcome, error);
         App.OpId = null;

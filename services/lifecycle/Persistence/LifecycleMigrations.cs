@@ -90,5 +90,7 @@ public static class LifecycleMigrations
             CREATE INDEX seen_operations_seen_at ON lifecycle.seen_operations (seen_at);
             """),
         TransactionalOutbox.Migration(4, Schema),
+        // Issue 13: the health of enabled apps (the platform keeps watching them).
+        new(5, "ALTER TABLE lifecycle.apps ADD COLUMN health jsonb NULL;"),
     ];
 }

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace ExApps.Bench;
+
+/// <summary>A platform of the bench's own: a fresh database and RabbitMQ vhost, the registry and the gateway,
+/// <c>replicas</c> lifecycle and deployer processes, on ports from 28080, with a fixed admin token.</summary>
+public sealed class Platform : IAsyncDisposable
+{
+    public const string Token = "bench-admin-token-0123456789";
+    public const string Database = "exapps_bench";
+    public const string Vhost = "exapps-bench";
+    public const int GatewayPort = 28080;
+    private readonly List<Process> _processes = [];
+    private readonly string _root;
+    private readonly string _logs;
+
+    public Platform(string root)
+    {
+        _root = root;
+        _logs = Path.Combine(root, ".local", "bench-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+        Directory.CreateDirectory(_logs);
+    }
+
+    public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
+    public IReadOnlyList<Process> Processes => _processes;
+
+    public async Task StartAsync(int replicas)
+    {
+        await using (var conn = new NpgsqlConnection("Host=127.0.0.1;Username=postgres;Password=exapps;Database=postgres"))
+        {
+            await conn.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", conn).ExecuteNonQueryAsync();
+        }
+        await Run("rabbitmqctl", "-q", "delete_vhost", Vhost);
+        await Run("rabbitmqctl", "-q", "add_vhost", Vhost);
+        await Run("rabbitmqctl", "-q", "set_permissions", "-p", Vhost, "guest", ".*", ".*", ".*");
+
+        Start("registry", "registry", "ExApps.Registry", GatewayPort + 1, new() { ["Registry__EncryptionKeyFile"] = Path.Combine(_logs, "registry.key") });
+        await HealthyAsync(GatewayPort + 1); // the registry creates the database the others migrate into
+        for (var i = 0; i < replicas; i++)
+        {
+            Start($"lifecycle{i}", "lifecycle", "ExApps.Lifecycle", GatewayPort + 10 + i, []);
+            Start($"deployer{i}", "deployer", "ExApps.Deployer", GatewayPort + 20 + i, []);
+        }
+        Start("gateway", "gateway", "ExApps.Gateway", GatewayPort, new() { ["Gateway__RegistryUrl"] = $"http://127.0.0.1:{GatewayPort + 1}" });
+        await HealthyAsync(GatewayPort);
+        for (var i = 0; i < replicas; i++) { await HealthyAsync(GatewayPort + 10 + i); await HealthyAsync(GatewayPort + 20 + i); }
+    }
+
+    private void Start(string name, string folder, string assembly, int port, Dictionary<string, string> extra)
+    {
+        var dll = Path.Combine(_root, "services", folder, "bin", "Release", "net10.0", assembly + ".dll");
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        psi.Environment["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}";
+        psi.Environment["RabbitMq__VirtualHost"] = Vhost;
+        psi.Environment["Admin__Token"] = Token;
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (k, v) in extra) psi.Environment[k] = v;
+        var p = Process.Start(psi)!;
+        var log = new StreamWriter(Path.Combine(_logs, name + ".log")) { AutoFlush = true };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _processes.Add(p);
+    }
+
+    private static async Task HealthyAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 240; i++)
+        {
+            try { if ((await http.GetAsync($"http://127.0.0.1:{port}/health")).IsSuccessStatusCode) return; }
+            catch (Exception) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Nothing healthy on port {port}");
+    }
+
+    public static async Task Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        await p.WaitForExitAsync();
+    }
+
+    /// <summary>Resident memory of each process, MiB.</summary>
+    public IEnumerable<(string Name, long MiB)> Memory() => _processes.Where(p => !p.HasExited)
+        .Select(p => (p.StartInfo.ArgumentList[0], Rss(p.Id)));
+
+    private static long Rss(int pid) =>
+        File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        return ValueTask.CompletedTask;
+    }
+}

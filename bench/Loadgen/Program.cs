@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ExApps.Bench;
+
+// loadgen installs REPLICAS COUNT   concurrent manual installs of a fleet of test ExApps
+// loadgen flood                     the delay a 10 s status-report flood of one app adds to other installs
+var root = Environment.GetEnvironmentVariable("EXAPPS_ROOT") ?? Directory.GetCurrentDirectory();
+var mode = args.ElementAtOrDefault(0) ?? "installs";
+await using var platform = new Platform(root);
+var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Platform.Token);
+var watch = new AppWatch(platform.GatewayUrl, Platform.Token);
+
+if (mode == "installs")
+{
+    var replicas = int.Parse(args[1]);
+    var count = int.Parse(args[2]);
+    await platform.StartAsync(replicas);
+    await using var fleet = await Fleet.StartAsync(root, 25000, count, "b", platform.GatewayUrl);
+    await RegisterDaemonAsync();
+    var stream = watch.StartAsync();
+
+    var posted = new ConcurrentDictionary<string, DateTimeOffset>();
+    var clock = Stopwatch.StartNew();
+    var start = DateTimeOffset.UtcNow;
+    using var gate = new SemaphoreSlim(64); // at most this many requests open at once, as a busy admin tool would
+    var answers = await Task.WhenAll(fleet.Ports.Select(async port =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            posted[fleet.AppId(port)] = DateTimeOffset.UtcNow;
+            using var r = await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/apps", new
+            {
+                appid = fleet.AppId(port), daemon = "bench_fleet", json_info = fleet.JsonInfo(port),
+            });
+            return (int)r.StatusCode;
+        }
+        finally { gate.Release(); }
+    }));
+    var ended = await watch.WaitEndedAsync(posted.Keys.ToHashSet(), TimeSpan.FromMinutes(5));
+    var total = clock.Elapsed;
+    var latencies = ended.Where(e => posted.ContainsKey(e.Key)).Select(e => (e.Value.At - posted[e.Key]).TotalMilliseconds).Order().ToList();
+    var failed = ended.Count(e => e.Value.Outcome != "enabled");
+    var stuck = count - ended.Count;
+    var memory = platform.Memory().ToList();
+
+    clock.Restart();
+    await Task.WhenAll(posted.Keys.Select(async id => (await admin.DeleteAsync($"{platform.GatewayUrl}/admin/apps/{id}")).Dispose()));
+    var unregister = clock.Elapsed;
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        replicas, count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
+        total_s = Math.Round(total.TotalSeconds, 2), p50_ms = Pct(latencies, 50), p99_ms = Pct(latencies, 99),
+        failed, stuck, unregister_all_s = Math.Round(unregister.TotalSeconds, 2),
+        rss_mib = memory.ToDictionary(m => Path.GetFileNameWithoutExtension(m.Name), m => m.MiB),
+    }));
+    return 0;
+}
+
+if (mode == "flood")
+{
+    await platform.StartAsync(1);
+    await using var fleet = await Fleet.StartAsync(root, 25000, 40, "f", platform.GatewayUrl);
+    await RegisterDaemonAsync();
+    var stream = watch.StartAsync();
+    // The noisy app: an ExApp of its own whose init never finishes, so that every report it sends counts.
+    await using var noisy = await Fleet.StartSingleAsync(root, 25100, "noisy", "hang", platform.GatewayUrl);
+    await InstallAsync("noisy", JsonSerializer.SerializeToElement(new { id = "noisy", name = "noisy", version = "1.0.0", secret = Fleet.SecretSeed + "noisy", port = 25100 }), waitEnd: false);
+    await Task.Delay(2000);
+
+    var quiet = new List<double>();
+    foreach (var port in fleet.Ports.Take(10)) quiet.Add(await InstallAsync(fleet.AppId(port), fleet.JsonInfo(port), waitEnd: true));
+    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+    var flood = Flood("noisy", Fleet.SecretSeed + "noisy", cts.Token);
+    var during = new List<double>();
+    foreach (var port in fleet.Ports.Skip(10).Take(10))
+    {
+        if (cts.IsCancellationRequested) break;
+        during.Add(await InstallAsync(fleet.AppId(port), fleet.JsonInfo(port), waitEnd: true));
+    }
+    var (sent, ok, limited) = await flood;
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        flood_requests = sent, flood_200 = ok, flood_429 = limited,
+        install_ms_quiet_median = Pct(quiet.Order().ToList(), 50), install_ms_during_flood_median = Pct(during.Order().ToList(), 50),
+        installs_during_flood = during.Count, added_ms = Math.Round(Pct(during.Order().ToList(), 50) - Pct(quiet.Order().ToList(), 50), 1),
+    }));
+    return 0;
+}
+
+if (mode == "trace")
+{
+    // One install, step by step as the registry shows it (where the time of an install goes).
+    await platform.StartAsync(1);
+    await using var fleet = await Fleet.StartAsync(root, 25000, 2, "t", platform.GatewayUrl);
+    await RegisterDaemonAsync();
+    var stream = watch.StartAsync();
+    await Task.Delay(500);
+    await InstallAsync(fleet.AppId(25000), fleet.JsonInfo(25000), waitEnd: true); // warms every path up
+    await Task.Delay(500);
+    watch.Seen.Clear();
+    var t0 = DateTimeOffset.UtcNow;
+    await InstallAsync(fleet.AppId(25001), fleet.JsonInfo(25001), waitEnd: true);
+    foreach (var (at, json) in watch.Seen)
+    {
+        var app = JsonDocument.Parse(json).RootElement;
+        var op = app.GetProperty("current_operation");
+        Console.WriteLine($"{(at - t0).TotalMilliseconds,8:0.0} ms  {(op.ValueKind == JsonValueKind.Null ? "-" : op.GetProperty("step").GetString()),-16} " +
+                          $"deploy {app.GetProperty("status").GetProperty("deploy")} init {app.GetProperty("status").GetProperty("init")} enabled {app.GetProperty("enabled")}");
+    }
+    return 0;
+}
+
+Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen flood | loadgen trace");
+return 2;
+
+async Task RegisterDaemonAsync()
+{
+    using var r = await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/daemons", new Dictionary<string, object>
+    {
+        ["name"] = "bench_fleet", ["display_name"] = "Bench fleet", ["accepts_deploy_id"] = "manual-install",
+        ["protocol"] = "http", ["host"] = "127.0.0.1", ["nextcloud_url"] = platform.GatewayUrl,
+    });
+    r.EnsureSuccessStatusCode();
+}
+
+async Task<double> InstallAsync(string appId, JsonElement jsonInfo, bool waitEnd)
+{
+    var t0 = DateTimeOffset.UtcNow;
+    using (var r = await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/apps", new { appid = appId, daemon = "bench_fleet", json_info = jsonInfo }))
+        r.EnsureSuccessStatusCode();
+    if (!waitEnd) return 0;
+    var ended = await watch.WaitEndedAsync(new HashSet<string> { appId }, TimeSpan.FromMinutes(2));
+    return (ended[appId].At - t0).TotalMilliseconds;
+}
+
+async Task<(int Sent, int Ok, int Limited)> Flood(string appId, string secret, CancellationToken ct)
+{
+    int sent = 0, ok = 0, limited = 0;
+    var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + secret));
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 });
+    await Task.WhenAll(Enumerable.Range(0, 16).Select(async worker =>
+    {
+        var progress = 1;
+        while (!ct.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"{platform.GatewayUrl}/ocs/v1.php/apps/app_api/ex-app/status?format=json")
+            {
+                Content = JsonContent.Create(new { progress = 1 + (progress++ % 98) }),
+            };
+            request.Headers.TryAddWithoutValidation("EX-APP-ID", appId);
+            request.Headers.TryAddWithoutValidation("EX-APP-VERSION", "1.0.0");
+            request.Headers.TryAddWithoutValidation("AUTHORIZATION-APP-API", auth);
+            request.Headers.TryAddWithoutValidation("AA-VERSION", "32.0.0");
+            request.Headers.TryAddWithoutValidation("OCS-APIRequest", "true");
+            try
+            {
+                using var r = await http.SendAsync(request, CancellationToken.None);
+                var body = await r.Content.ReadAsStringAsync(CancellationToken.None);
+                Interlocked.Increment(ref sent);
+                if (body.Contains("\"statuscode\":429")) Interlocked.Increment(ref limited);
+                else if (r.IsSuccessStatusCode) Interlocked.Increment(ref ok);
+            }
+            catch (HttpRequestException) { }
+        }
+    }));
+    return (sent, ok, limited);
+}
+
+static double Pct(List<double> sorted, int p) =>
+    sorted.Count == 0 ? double.NaN : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)], 1);
