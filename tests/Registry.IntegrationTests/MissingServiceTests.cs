@@ -8,8 +8,8 @@ namespace ExApps.Registry.IntegrationTests;
 /// RabbitMQ without a queue, so the registry must refuse the operation and say what is missing.</summary>
 public sealed class LoneRegistryHost : RegistryHost
 {
-    protected override string Database => "exapps_registry_lone";
-    protected override string VirtualHost => "exapps-registry-lone";
+    protected override string Database => BaseName + "_lone";
+    protected override string VirtualHost => BaseName.Replace('_', '-') + "-lone";
     protected override bool ObserveCommands => false;
 }
 

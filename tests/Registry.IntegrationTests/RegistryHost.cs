@@ -18,8 +18,12 @@ namespace ExApps.Registry.IntegrationTests;
 public class RegistryHost : IAsyncLifetime
 {
     public const string Token = "registry-it-token-0123456789";
-    protected virtual string Database => "exapps_registry_it";
-    protected virtual string VirtualHost => "exapps-registry-it";
+    /// <summary>EXAPPS_REGISTRY_IT_DB names the database (default <c>exapps_registry_it</c>), so that two runs on one
+    /// machine stay apart; fixtures of their own add a suffix to it.</summary>
+    public static string BaseName { get; } =
+        Environment.GetEnvironmentVariable("EXAPPS_REGISTRY_IT_DB") is { Length: > 0 } n ? n : "exapps_registry_it";
+    protected virtual string Database => BaseName;
+    protected virtual string VirtualHost => BaseName.Replace('_', '-');
     /// <summary>Whether the test's bus consumes what the registry sends to the deployer and the lifecycle.</summary>
     protected virtual bool ObserveCommands => true;
 
