@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
+using ExApps.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -11,7 +13,7 @@ namespace ExApps.Gateway.Proxy;
 /// ExApp URL. Unknown or disabled apps, <c>..</c> segments, and requests no route admits are answered 404, as
 /// AppAPI does (nothing tells an outsider which apps or routes exist).</summary>
 public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrottle throttle, IHttpForwarder forwarder,
-    ExAppProxyClient client, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
+    ExAppProxyClient client, PlatformMetrics metrics, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
 {
     public static readonly string[] Prefixes = ["/index.php/apps/app_api/proxy", "/apps/app_api/proxy"];
 
@@ -25,6 +27,7 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
 
     public async Task HandleAsync(HttpContext http, string prefix)
     {
+        var started = Stopwatch.GetTimestamp();
         var raw = RawPath(http);
         var appId = http.Request.RouteValues["appId"] as string ?? "";
         if (PathGuard.HasTraversal(raw) || !AppIds.IsValid(appId)) { NotFound(http, "path or app id refused"); return; }
@@ -52,6 +55,8 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         if (error != ForwarderError.None)
             log.LogWarning("Proxy to ExApp {AppId} failed: {Error} {Message}", appId, error,
                 http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
+        // Only apps that exist and are enabled are counted: guessed app ids must not create metric series.
+        metrics.ProxyRequest(app.Appid, http.Response.StatusCode, started);
 
         if (guarded)
         {
