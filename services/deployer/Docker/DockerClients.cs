@@ -1,5 +1,6 @@
 using System.Text;
 using Docker.DotNet;
+using Docker.DotNet.Handler.Abstractions;
 using Docker.DotNet.NativeHttp;
 using Docker.DotNet.Unix;
 using Docker.DotNet.X509;
@@ -34,11 +35,11 @@ public static class DockerClients
             onTlsFailure?.Invoke(failure!);
             return false;
         };
-        if (endpoint.IsHttps && tls.ClientCertificate is { } certificate)
-            builder = builder.WithAuthProvider(new CertificateCredentials(certificate)
-            {
-                ServerCertificateValidationCallback = validate,
-            });
+        // The client speaks TLS only when its auth provider says so (it would send plain HTTP to an https engine).
+        if (endpoint.IsHttps)
+            builder = builder.WithAuthProvider(tls.ClientCertificate is { } certificate
+                ? new CertificateCredentials(certificate) { ServerCertificateValidationCallback = validate }
+                : TlsWithoutClientCertificate.Instance);
         return builder.WithTransportOptions(new NativeHttpTransportOptions
         {
             ConfigureHandler = handler =>
@@ -49,5 +50,14 @@ public static class DockerClients
                 if (endpoint.IsHttps) handler.SslOptions.RemoteCertificateValidationCallback = validate;
             },
         }).Build();
+    }
+
+    private sealed class TlsWithoutClientCertificate : IAuthProvider
+    {
+        public static readonly TlsWithoutClientCertificate Instance = new();
+
+        public bool TlsEnabled => true;
+
+        public HttpMessageHandler ConfigureHandler(HttpMessageHandler handler) => handler;
     }
 }

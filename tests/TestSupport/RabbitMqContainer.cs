@@ -1,0 +1,90 @@
+using RabbitMQ.Client;
+using Testcontainers.RabbitMq;
+
+namespace ExApps.TestSupport;
+
+/// <summary>A RabbitMQ broker of one fixture's own, so that a test can stop, restart or pause it (fault tests)
+/// without touching anyone else's. Its host port stays the same across restarts, so the services connected to it
+/// find it again. Connection settings: <see cref="Host"/>, <see cref="Port"/>, <see cref="Username"/>,
+/// <see cref="Password"/>, virtual host <c>/</c>; <see cref="ServiceSettings"/> gives them as the services'
+/// environment variables.</summary>
+public sealed class RabbitMqContainer : IAsyncDisposable
+{
+    public const string Username = "exapps";
+    public const string Password = "exapps-test";
+
+    private readonly Testcontainers.RabbitMq.RabbitMqContainer _container;
+
+    private RabbitMqContainer(Testcontainers.RabbitMq.RabbitMqContainer container, int port)
+    {
+        _container = container;
+        Port = port;
+    }
+
+    public string Host => _container.Hostname;
+    public int Port { get; }
+    public string AmqpUrl => $"amqp://{Username}:{Password}@{Host}:{Port}/";
+
+    /// <summary>The RabbitMq:* settings of the platform's services, as environment variables.</summary>
+    public IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>
+    {
+        ["RabbitMq__Host"] = Host, ["RabbitMq__Port"] = Port.ToString(), ["RabbitMq__VirtualHost"] = "/",
+        ["RabbitMq__Username"] = Username, ["RabbitMq__Password"] = Password,
+    };
+
+    /// <summary>Builds the image if needed, then starts a broker and waits until it accepts connections.</summary>
+    public static async Task<RabbitMqContainer> StartAsync(CancellationToken ct = default)
+    {
+        await InfraImages.EnsureAsync();
+        var port = InfraImages.FreePort();
+        var container = new RabbitMqBuilder(InfraImages.RabbitMq)
+            .WithUsername(Username)
+            .WithPassword(Password)
+            .WithPortBinding(port, RabbitMqBuilder.RabbitMqPort)
+            .Build();
+        var broker = new RabbitMqContainer(container, port);
+        await container.StartAsync(ct);
+        await broker.WaitAcceptingAsync(ct);
+        return broker;
+    }
+
+    /// <summary>Stops the broker: clients see their connections drop and new ones refused.</summary>
+    public Task StopAsync(CancellationToken ct = default) => _container.StopAsync(ct);
+
+    /// <summary>Starts a stopped broker again (same port, same users, queues and messages that were durable).</summary>
+    public async Task StartAgainAsync(CancellationToken ct = default)
+    {
+        await _container.StartAsync(ct);
+        await WaitAcceptingAsync(ct);
+    }
+
+    /// <summary>Freezes the broker (connections stay open but nothing answers), as a hung server would.</summary>
+    public Task PauseAsync(CancellationToken ct = default) => _container.PauseAsync(ct);
+
+    public Task UnpauseAsync(CancellationToken ct = default) => _container.UnpauseAsync(ct);
+
+    // The log line Testcontainers waits for is still in the log after a restart: a real connection is the proof.
+    private async Task WaitAcceptingAsync(CancellationToken ct)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = Host, Port = Port, UserName = Username, Password = Password, AutomaticRecoveryEnabled = false,
+        };
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        guard.CancelAfter(TimeSpan.FromMinutes(1)); // hang guard only
+        while (true)
+        {
+            try
+            {
+                await using var connection = await factory.CreateConnectionAsync(guard.Token);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Task.Delay(200, guard.Token);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => _container.DisposeAsync();
+}
