@@ -15,8 +15,9 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
     public const int MaxFailures = 4;
     private Process? _exApp;
 
-    protected override string Name => "gw";
-    protected override int BasePort => 18480;
+    private static readonly (string Name, int Port) Own = Named("gw", 18480);
+    protected override string Name => Own.Name;
+    protected override int BasePort => Own.Port;
 
     public StandInNextcloud Nextcloud { get; private set; } = null!;
     /// <summary>The gateway with a Nextcloud behind it; the tests talk to this one.</summary>

@@ -9,7 +9,6 @@ namespace ExApps.Registry.IntegrationTests;
 public sealed class LoneRegistryHost : RegistryHost
 {
     protected override string Database => BaseName + "_lone";
-    protected override string VirtualHost => BaseName.Replace('_', '-') + "-lone";
     protected override bool ObserveCommands => false;
 }
 

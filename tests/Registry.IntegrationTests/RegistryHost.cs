@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ExApps.Contracts;
 using ExApps.ServiceDefaults;
+using ExApps.TestSupport;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,8 +13,9 @@ using Npgsql;
 namespace ExApps.Registry.IntegrationTests;
 
 /// <summary>The real registry (its own <c>AddRegistry</c>/<c>MapRegistryEndpoints</c>) on 127.0.0.1:0, with a
-/// fresh database and RabbitMQ vhost, plus a bus of the test's own on that vhost that records what the registry
-/// publishes to the deployer and the lifecycle.</summary>
+/// fresh database on the host's PostgreSQL and a RabbitMQ broker of its own in a container (<see cref="Broker"/>),
+/// plus a bus of the test's own on that broker that records what the registry publishes to the deployer and the
+/// lifecycle.</summary>
 public class RegistryHost : IAsyncLifetime
 {
     public const string Token = "registry-it-token-0123456789";
@@ -23,7 +24,6 @@ public class RegistryHost : IAsyncLifetime
     public static string BaseName { get; } =
         Environment.GetEnvironmentVariable("EXAPPS_REGISTRY_IT_DB") is { Length: > 0 } n ? n : "exapps_registry_it";
     protected virtual string Database => BaseName;
-    protected virtual string VirtualHost => BaseName.Replace('_', '-');
     /// <summary>Whether the test's bus consumes what the registry sends to the deployer and the lifecycle.</summary>
     protected virtual bool ObserveCommands => true;
 
@@ -39,28 +39,31 @@ public class RegistryHost : IAsyncLifetime
     private NpgsqlDataSource? _db;
     public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString);
     public IBus Bus => _bus!;
+    public RabbitMqContainer Broker { get; private set; } = null!;
     public ConcurrentQueue<DeployRequested> Deploys { get; } = new();
     public ConcurrentQueue<DisableApp> Disables { get; } = new();
     public ConcurrentQueue<EnableApp> Enables { get; } = new();
 
     public async Task InitializeAsync()
     {
+        var broker = RabbitMqContainer.StartAsync();
         await using (var admin = new NpgsqlConnection(ConnectionString.Replace($"Database={Database}", "Database=postgres")))
         {
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
         }
-        await Run("rabbitmqctl", "-q", "delete_vhost", VirtualHost);
-        await Run("rabbitmqctl", "-q", "add_vhost", VirtualHost);
-        await Run("rabbitmqctl", "-q", "set_permissions", "-p", VirtualHost, "guest", ".*", ".*", ".*");
+        Broker = await broker;
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = ConnectionString,
-            ["RabbitMq:VirtualHost"] = VirtualHost,
+            ["RabbitMq:Host"] = Broker.Host,
+            ["RabbitMq:Port"] = Broker.Port.ToString(),
+            ["RabbitMq:Username"] = RabbitMqContainer.Username,
+            ["RabbitMq:Password"] = RabbitMqContainer.Password,
             ["Admin:Token"] = Token,
             ["Registry:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Registry:DeployerRequestTimeout"] = "00:00:02",
@@ -78,7 +81,11 @@ public class RegistryHost : IAsyncLifetime
 
         _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host("127.0.0.1", VirtualHost, h => { h.Username("guest"); h.Password("guest"); });
+            cfg.Host(Broker.Host, (ushort)Broker.Port, "/", h =>
+            {
+                h.Username(RabbitMqContainer.Username);
+                h.Password(RabbitMqContainer.Password);
+            });
             if (ObserveCommands) cfg.ReceiveEndpoint("registry-it-observer", e =>
             {
                 e.Handler<DeployRequested>(c => { Deploys.Enqueue(c.Message); return Task.CompletedTask; });
@@ -161,19 +168,12 @@ public class RegistryHost : IAsyncLifetime
         throw new TimeoutException("Never happened: " + what);
     }
 
-    private static async Task Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        await p.WaitForExitAsync();
-    }
-
     public async Task DisposeAsync()
     {
         if (_bus is not null) await _bus.StopAsync();
         if (_app is not null) await _app.DisposeAsync();
         await Db.DisposeAsync();
+        if (Broker is not null) await Broker.DisposeAsync();
         Http.Dispose();
     }
 }

@@ -63,13 +63,30 @@ public sealed class RabbitMqContainer : IAsyncDisposable
 
     public Task UnpauseAsync(CancellationToken ct = default) => _container.UnpauseAsync(ct);
 
+    /// <summary>How many consumers <paramref name="queue"/> has (0 when it does not exist yet).</summary>
+    public async Task<uint> ConsumerCountAsync(string queue, CancellationToken ct = default)
+    {
+        await using var connection = await Factory().CreateConnectionAsync(ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, ct)).ConsumerCount;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return 0;
+        }
+    }
+
+    private ConnectionFactory Factory() => new()
+    {
+        HostName = Host, Port = Port, UserName = Username, Password = Password, AutomaticRecoveryEnabled = false,
+    };
+
     // The log line Testcontainers waits for is still in the log after a restart: a real connection is the proof.
     private async Task WaitAcceptingAsync(CancellationToken ct)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = Host, Port = Port, UserName = Username, Password = Password, AutomaticRecoveryEnabled = false,
-        };
+        var factory = Factory();
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
         guard.CancelAfter(TimeSpan.FromMinutes(1)); // hang guard only
         while (true)
