@@ -19,9 +19,12 @@ public sealed class PostgresContainer : IAsyncDisposable
         Port = port;
     }
 
-    public string Host => _container.Hostname;
+    /// <summary>The mapped port on loopback: the engine's bridge address would work too, but this machine's tests
+    /// keep their traffic on 127.0.0.1.</summary>
+    public string Host => "127.0.0.1";
     public int Port { get; }
-    public string ConnectionString => _container.GetConnectionString();
+    public string ConnectionString =>
+        $"Host={Host};Port={Port};Username={Username};Password={Password};Database={Database}";
 
     public static async Task<PostgresContainer> StartAsync(CancellationToken ct = default)
     {

@@ -21,7 +21,9 @@ public sealed class RabbitMqContainer : IAsyncDisposable
         Port = port;
     }
 
-    public string Host => _container.Hostname;
+    /// <summary>The mapped port on loopback: the engine's bridge address would work too, but this machine's tests
+    /// keep their traffic on 127.0.0.1.</summary>
+    public string Host => "127.0.0.1";
     public int Port { get; }
     public string AmqpUrl => $"amqp://{Username}:{Password}@{Host}:{Port}/";
 
