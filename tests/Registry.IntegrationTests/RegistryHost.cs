@@ -30,10 +30,12 @@ public class RegistryHost : IAsyncLifetime
     private WebApplication? _app;
     private IBusControl? _bus;
 
-    public string ConnectionString =>
-        (Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
-            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres")
-        .Replace("Database=postgres", $"Database={Database}");
+    public string ConnectionString => ServerConnectionString.Replace("Database=postgres", $"Database={Database}");
+
+    /// <summary>The PostgreSQL server the database is made on (its <c>postgres</c> database): the host's by default.</summary>
+    protected virtual string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres";
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     private NpgsqlDataSource? _db;
@@ -44,7 +46,7 @@ public class RegistryHost : IAsyncLifetime
     public ConcurrentQueue<DisableApp> Disables { get; } = new();
     public ConcurrentQueue<EnableApp> Enables { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var broker = RabbitMqContainer.StartAsync();
         await using (var admin = new NpgsqlConnection(ConnectionString.Replace($"Database={Database}", "Database=postgres")))
@@ -168,7 +170,7 @@ public class RegistryHost : IAsyncLifetime
         throw new TimeoutException("Never happened: " + what);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_bus is not null) await _bus.StopAsync();
         if (_app is not null) await _app.DisposeAsync();
