@@ -25,7 +25,7 @@ flock 9
 label_of() { docker image inspect -f "{{ index .Config.Labels \"$LABEL\" }}" "$1" 2>/dev/null || true; }
 
 build_base() { # recipe hash
-  command -v debootstrap >/dev/null || { apt-get install -y -qq debootstrap >/dev/null 2>&1 || die "install debootstrap"; }
+  command -v debootstrap >/dev/null || die "debootstrap is missing (scripts/infra.sh install brings it)"
   local rootfs=$WORK/rootfs start=$SECONDS
   rm -rf "$rootfs"
   if ! debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
