@@ -26,8 +26,13 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
     public string DisabledAppId => AppPrefix + "off";
     public int ExAppPort { get; private set; }
 
+    /// <summary>Receives the four services' traces (the fixture's own install is the first one).</summary>
+    public OtlpReceiver Otlp { get; private set; } = null!;
+    protected override IReadOnlyDictionary<string, string> ServiceSettings => Otlp.ServiceSettings;
+
     public new async Task InitializeAsync()
     {
+        Otlp = await OtlpReceiver.StartAsync();
         Nextcloud = await StandInNextcloud.StartAsync();
         await base.InitializeAsync();
         await StartExtraAsync("gateway-nc", "gateway", "ExApps.Gateway", BasePort + 10, new()
@@ -95,6 +100,7 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         _exApp?.Dispose();
         await base.DisposeAsync();
         await Nextcloud.DisposeAsync();
+        await Otlp.DisposeAsync();
     }
 }
 

@@ -68,6 +68,24 @@ public sealed class ObservabilityTests(GatewayFixture gw)
         }
     }
 
+    [Fact]
+    public async Task One_install_is_one_trace_across_the_four_services()
+    {
+        string[] services = ["ExApps.Gateway", "ExApps.Registry", "ExApps.Deployer", "ExApps.Lifecycle"];
+        // The fixture installed its ExApp (admin request at the gateway, registry, deployer, lifecycle) with every
+        // service exporting its spans to the fixture's receiver.
+        var trace = await EventuallyAsync(() => Task.FromResult(
+                gw.Otlp.Spans.GroupBy(s => s.TraceId)
+                    .FirstOrDefault(t => services.All(name => t.Any(s => s.Service == name)))?.Key ?? ""),
+            id => id.Length > 0, "a trace with spans of all four services");
+
+        var spans = gw.Otlp.Spans.Where(s => s.TraceId == trace).ToList();
+        Assert.Matches("^[0-9a-f]{32}$", trace);
+        var names = string.Join("\n", spans.Select(s => $"{s.Service}: {s.Name}"));
+        Assert.True(spans.Any(s => s.Service == "ExApps.Deployer" && s.Name.Contains("deploy-requested")), names);
+        Assert.True(spans.Any(s => s.Service == "ExApps.Lifecycle" && s.Name.Contains("container-started")), names);
+    }
+
     private static async Task<string> EventuallyAsync(Func<Task<string>> read, Func<string, bool> done, string what)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only

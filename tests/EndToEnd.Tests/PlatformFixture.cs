@@ -24,10 +24,13 @@ public class PlatformFixture : IAsyncLifetime
     private static readonly int? RunPort = int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : null;
 
     /// <summary>A fixture's own name and base port: <paramref name="name"/> and <paramref name="defaultPort"/> on
-    /// their own, or the run's name and port (EXAPPS_E2E_*) plus <paramref name="name"/> and the offset.</summary>
+    /// their own, or the run's name plus <paramref name="name"/> and a port within the run's block of 100
+    /// (EXAPPS_E2E_PORT + 20 per fixture; a platform uses its base port to base + 10).</summary>
     protected static (string Name, int Port) Named(string name, int defaultPort) =>
-        (RunName is null ? name : RunName + name, RunPort is { } port ? port + (defaultPort - 18080) : defaultPort);
+        (RunName is null ? name : RunName + name, RunPort is { } port ? port + (defaultPort - 18080) / 5 : defaultPort);
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
+    /// <summary>Settings every service of this platform gets on top of the common ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>();
 
     /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
     public string AppPrefix => Name + "-";
@@ -40,8 +43,8 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The broker boots (a few seconds of Erlang) while the rest is prepared.
-        var broker = RabbitMqContainer.StartAsync();
+        // The broker boots (seconds of Erlang) while the rest is prepared; the next platform's boots meanwhile.
+        var broker = RabbitMqContainer.StartAsync(warmNext: true);
         await ResetDatabaseAsync();
         await RemoveLeftoverContainersAsync();
         await Check(ProcessRunner.RunAsync("bash", ["scripts/build-test-image.sh"], timeout: TimeSpan.FromMinutes(8)), "build the test image");
@@ -53,6 +56,7 @@ public class PlatformFixture : IAsyncLifetime
             ["Admin__Token"] = AdminToken,
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
+        foreach (var (key, value) in ServiceSettings) common[key] = value;
         Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),

@@ -34,8 +34,50 @@ public sealed class RabbitMqContainer : IAsyncDisposable
         ["RabbitMq__Username"] = Username, ["RabbitMq__Password"] = Password,
     };
 
+    private static readonly Lock SpareLock = new();
+    private static Task<RabbitMqContainer>? _spare;
+
     /// <summary>Builds the image if needed, then starts a broker and waits until it accepts connections.</summary>
-    public static async Task<RabbitMqContainer> StartAsync(CancellationToken ct = default)
+    /// <param name="warmNext">Also start the next caller's broker now, in the background: fixtures that run one
+    /// after another (end-to-end platforms) then find theirs booted (RabbitMQ takes seconds to start). The one left
+    /// over is removed when the test process exits.</param>
+    public static Task<RabbitMqContainer> StartAsync(bool warmNext = false, CancellationToken ct = default)
+    {
+        lock (SpareLock)
+        {
+            var mine = _spare ?? CreateAsync(ct);
+            _spare = null;
+            if (warmNext)
+            {
+                if (_spareCleanup is null)
+                {
+                    _spareCleanup = RemoveSpare;
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => _spareCleanup();
+                }
+                _spare = CreateAsync(CancellationToken.None);
+            }
+            return mine;
+        }
+    }
+
+    private static Action? _spareCleanup;
+
+    private static void RemoveSpare()
+    {
+        Task<RabbitMqContainer>? spare;
+        lock (SpareLock) (spare, _spare) = (_spare, null);
+        if (spare is null) return;
+        try
+        {
+            spare.GetAwaiter().GetResult().DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // a spare that failed to start left nothing running
+        }
+    }
+
+    private static async Task<RabbitMqContainer> CreateAsync(CancellationToken ct)
     {
         await InfraImages.EnsureAsync();
         var port = InfraImages.FreePort();
