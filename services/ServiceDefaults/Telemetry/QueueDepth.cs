@@ -11,7 +11,8 @@ namespace ExApps.ServiceDefaults.Telemetry;
 
 /// <summary>The <c>exapps.queue.depth</c> gauge: messages waiting in this service's own RabbitMQ queues (the receive
 /// endpoints it configured), read every <see cref="Interval"/> with a passive queue declare on one connection of its
-/// own. A broker that is down leaves the gauge without values until it is back; the service itself is unaffected.</summary>
+/// own. A broker that is down leaves the gauge without values until it is back; the service itself is unaffected.
+/// Queues exclusive to the bus's connection (MassTransit's temporary endpoints) refuse that and are left out.</summary>
 public sealed class QueueDepth : BackgroundService, IEndpointConfigurationObserver
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
