@@ -25,6 +25,8 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // Polly reports every attempt of a resilient HTTP call at Information; retries and failures are Warning.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddProblemDetails();
         builder.AddPlatformTelemetry();
         builder.Services.AddPlatformHealthChecks();
