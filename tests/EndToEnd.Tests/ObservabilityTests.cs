@@ -39,7 +39,9 @@ public sealed class ObservabilityTests(GatewayFixture gw)
         using var proxied = await gw.Http.GetAsync($"{gw.Url}/index.php/apps/app_api/proxy/{gw.AppId}/public");
         Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
 
-        var metrics = await gw.Http.GetStringAsync($"{gw.Url}/metrics");
+        // The exporter may answer a scrape from its short response cache: wait for one made after the request.
+        var metrics = await EventuallyAsync(() => gw.Http.GetStringAsync($"{gw.Url}/metrics"),
+            text => text.Contains($"app_id=\"{gw.AppId}\""), "the proxied request is in a scrape");
 
         Assert.Matches($"exapps_proxy_requests_total{{[^}}]*app_id=\"{gw.AppId}\"[^}}]*status_class=\"2xx\"", metrics);
         Assert.Matches($"exapps_proxy_duration_seconds_bucket{{[^}}]*app_id=\"{gw.AppId}\"", metrics);
