@@ -7,7 +7,7 @@ set -euo pipefail
 STATE_DIR=${EXAPPS_STATE_DIR:-/var/lib/exapps-infra}
 LOG_DIR=$STATE_DIR/logs
 PG_PASSWORD=${EXAPPS_PG_PASSWORD:-exapps}
-PACKAGES=(rabbitmq-server postgresql docker.io docker-registry docker-compose haproxy curl ca-certificates jq file openssl)
+PACKAGES=(rabbitmq-server postgresql docker.io docker-registry docker-compose haproxy curl ca-certificates jq file openssl debootstrap)
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 

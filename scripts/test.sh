@@ -11,6 +11,12 @@ scripts/infra.sh start
 echo "[test] building"
 dotnet build Services.sln -c Release --nologo -v q -clp:ErrorsOnly
 scripts/build-test-image.sh
+# The RabbitMQ and PostgreSQL images test fixtures start their own servers from (Testcontainers); a second when
+# up to date. Ryuk (Testcontainers' reaper) cannot be pulled here, and old engines refuse the API version
+# Testcontainers asks for by default: every fixture removes its own containers and speaks the engine's version.
+scripts/build-infra-images.sh
+export TESTCONTAINERS_RYUK_DISABLED=true
+export DOCKER_API_VERSION="${DOCKER_API_VERSION:-$(docker version --format '{{.Server.APIVersion}}')}"
 
 results="$root/.local/test-results"
 rm -rf "$results"

@@ -1,3 +1,5 @@
+using ExApps.ServiceDefaults.Health;
+using ExApps.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -8,8 +10,9 @@ namespace ExApps.ServiceDefaults;
 public static class BusExtensions
 {
     /// <summary>MassTransit over RabbitMQ with the same conventions in every service: kebab-case queues (so
-    /// replicas of a service compete on one queue), retries, and endpoints configured from the registered
-    /// consumers.</summary>
+    /// replicas of a service compete on one queue), retries, endpoints configured from the registered consumers,
+    /// the bus as the readiness check <c>rabbitmq</c>, and the depth of its queues as a metric. MassTransit's usage
+    /// telemetry (reports to an outside host) is off: a self-hosted platform calls nothing it was not told to.</summary>
     public static WebApplicationBuilder AddServiceBus(
         this WebApplicationBuilder builder,
         Action<IBusRegistrationConfigurator>? configure = null,
@@ -23,8 +26,17 @@ public static class BusExtensions
         var options = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()
             ?? new RabbitMqOptions();
 
+        builder.Services.AddSingleton<QueueDepth>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueDepth>());
         builder.Services.AddMassTransit(x =>
         {
+            x.DisableUsageTelemetry();
+            x.ConfigureHealthCheckOptions(h =>
+            {
+                h.Name = HealthExtensions.RabbitMqCheck;
+                h.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy;
+                h.Tags.Add(HealthExtensions.ReadyTag);
+            });
             x.SetKebabCaseEndpointNameFormatter();
             configure?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
@@ -36,6 +48,7 @@ public static class BusExtensions
                 });
                 cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200),
                     TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                cfg.ConnectEndpointConfigurationObserver(context.GetRequiredService<QueueDepth>());
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

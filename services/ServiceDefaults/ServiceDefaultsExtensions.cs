@@ -1,3 +1,5 @@
+using ExApps.ServiceDefaults.Health;
+using ExApps.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -6,7 +8,8 @@ using Microsoft.Extensions.Logging;
 
 namespace ExApps.ServiceDefaults;
 
-/// <summary>What every service sets up the same way: logging, health endpoints, problem details.</summary>
+/// <summary>What every service sets up the same way: logging, tracing and metrics, liveness and readiness, problem
+/// details.</summary>
 public static class ServiceDefaultsExtensions
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
@@ -22,8 +25,11 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+        // Polly reports every attempt of a resilient HTTP call at Information; retries and failures are Warning.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        builder.AddPlatformTelemetry();
+        builder.Services.AddPlatformHealthChecks();
         return builder;
     }
 
@@ -35,9 +41,11 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary><c>/alive</c> (liveness), <c>/health</c> (readiness) and <c>/metrics</c> (Prometheus).</summary>
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health");
+        app.MapPlatformHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 }

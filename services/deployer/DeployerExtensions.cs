@@ -30,6 +30,8 @@ public static class DeployerExtensions
         services.AddSingleton<IDockerEngines, DockerEngines>();
         services.AddSingleton<AppNames>();
         services.AddSingleton(sp => new DeployerDatabase(configuration));
+        // The pool the operations use, also as the data source the readiness check of ServiceDefaults probes.
+        services.AddSingleton(sp => sp.GetRequiredService<DeployerDatabase>().Pooled);
         services.AddSingleton<AppLocks>();
         services.AddSingleton<OperationLog>();
         services.AddSingleton<BackgroundDeploys>();

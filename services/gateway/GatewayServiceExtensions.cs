@@ -46,10 +46,8 @@ public static class GatewayServiceExtensions
 
         s.AddSingleton(TimeProvider.System);
         s.AddHttpClient<RegistryClient>((sp, c) =>
-        {
-            c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl.TrimEnd('/') + "/");
-            c.Timeout = TimeSpan.FromSeconds(30);
-        });
+            c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RegistryUrl.TrimEnd('/') + "/"))
+            .AddStandardResilienceHandler(RegistryResilience.Configure);
         s.AddHttpClient(NextcloudUsers.HttpClientName, (sp, c) =>
         {
             var url = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.NextcloudUrl;

@@ -1,3 +1,5 @@
+using Docker.DotNet.Models;
+using Version = System.Version;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 
@@ -22,7 +24,7 @@ public sealed class EngineClientTests(DeployerFixture fx) : DockerTest
         var negotiated = await engine.GetApiVersionAsync();
 
         Assert.Equal($"{expected.Major}.{expected.Minor}", negotiated);
-        Assert.Equal(server.ToString(), (await engine.GetVersionAsync()).ApiVersion);
+        Assert.Equal(server.ToString(), (await engine.GetVersionAsync()).APIVersion);
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class EngineClientTests(DeployerFixture fx) : DockerTest
     public async Task An_engine_whose_minimum_is_above_our_maximum_is_refused_with_both_versions()
     {
         using var engine = Engine(maxApiVersion: "1.11");
-        var min = (await engine.GetVersionAsync()).MinApiVersion!;
+        var min = (await engine.GetVersionAsync()).MinAPIVersion!;
 
         var e = await Assert.ThrowsAsync<DockerEngineException>(() => engine.GetApiVersionAsync());
 
@@ -62,7 +64,7 @@ public sealed class EngineClientTests(DeployerFixture fx) : DockerTest
     {
         await DockerCli.TryAsync("rmi", TestImages.PullOnly);
         using var engine = Engine();
-        var messages = new List<PullMessage>();
+        var messages = new List<JSONMessage>();
         var progress = new PullProgress();
         var seen = new List<int>();
 
@@ -154,7 +156,7 @@ public sealed class EngineClientTests(DeployerFixture fx) : DockerTest
 
         Assert.Equal(new[] { "to-stderr", "to-stdout" }, logs.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.True(await engine.StopContainerAsync(name, TimeSpan.FromSeconds(1)));
-        Assert.False((await engine.InspectContainerAsync(name))!.State.Running);
+        Assert.False((await engine.InspectContainerAsync(name))!.State!.Running);
     }
 
     [Fact]
@@ -171,6 +173,9 @@ public sealed class EngineClientTests(DeployerFixture fx) : DockerTest
         Assert.DoesNotContain("do-not-show-me", e.ToString());
     }
 
-    private static ContainerCreateBody Body(string image) =>
-        new("test", image, [], new HostConfig("bridge", new RestartPolicy("no"), []), null);
+    private static CreateContainerParameters Body(string image) => new()
+    {
+        Hostname = "test", Image = image, Env = [],
+        HostConfig = new HostConfig { NetworkMode = "bridge", RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No }, Mounts = [] },
+    };
 }

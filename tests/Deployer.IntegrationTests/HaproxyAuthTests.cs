@@ -20,7 +20,7 @@ public sealed class HaproxyAuthTests(DeployerFixture fx) : DockerTest
         await engine.PingAsync();
 
         Assert.Equal(await DockerCli.RunAsync("version", "--format", "{{.Server.APIVersion}}"),
-            (await engine.GetVersionAsync()).ApiVersion);
+            (await engine.GetVersionAsync()).APIVersion);
     }
 
     [Fact]

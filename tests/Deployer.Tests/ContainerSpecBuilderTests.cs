@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Docker.DotNet.Models;
 using ExApps.Contracts;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
@@ -91,11 +92,11 @@ public sealed class ContainerSpecBuilderTests
         var body = ContainerSpecBuilder.Build(Requests.Deploy(Requests.Daemon(computeDevice: "cuda"),
             env: [new AppEnvVar("APP_VAR", "x")]), Image, "unless-stopped");
 
-        var request = Assert.Single(body.HostConfig.DeviceRequests!);
+        var request = Assert.Single(body.HostConfig!.DeviceRequests!);
         Assert.Equal("nvidia", request.Driver);
         Assert.Equal(-1, request.Count);
         Assert.Equal(new[] { "compute", "utility" }, Assert.Single(request.Capabilities));
-        Assert.Null(body.HostConfig.Devices);
+        Assert.Null(body.HostConfig!.Devices);
         Assert.Equal(new[]
         {
             "COMPUTE_DEVICE=CUDA", "NVIDIA_VISIBLE_DEVICES=all", "NVIDIA_DRIVER_CAPABILITIES=compute,utility", "APP_VAR=x",
@@ -108,9 +109,9 @@ public sealed class ContainerSpecBuilderTests
         var body = ContainerSpecBuilder.Build(Requests.Deploy(Requests.Daemon(computeDevice: "rocm")), Image, "no");
 
         Assert.Equal(
-            new[] { new DeviceMapping("/dev/kfd", "/dev/kfd", "rwm"), new DeviceMapping("/dev/dri", "/dev/dri", "rwm") },
-            body.HostConfig.Devices!);
-        Assert.Null(body.HostConfig.DeviceRequests);
+            new[] { ("/dev/kfd", "/dev/kfd", "rwm"), ("/dev/dri", "/dev/dri", "rwm") },
+            body.HostConfig!.Devices!.Select(d => (d.PathOnHost, d.PathInContainer, d.CgroupPermissions)));
+        Assert.Null(body.HostConfig!.DeviceRequests);
         Assert.Equal("COMPUTE_DEVICE=ROCM", body.Env.Last());
     }
 
@@ -134,7 +135,7 @@ public sealed class ContainerSpecBuilderTests
         var body = ContainerSpecBuilder.Build(Requests.Deploy(Requests.Daemon(net: net)), Image, "unless-stopped");
 
         Assert.Null(body.NetworkingConfig);
-        Assert.Equal(net, body.HostConfig.NetworkMode);
+        Assert.Equal(net, body.HostConfig!.NetworkMode);
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public sealed class ContainerSpecBuilderTests
     {
         var body = ContainerSpecBuilder.Build(Requests.Deploy(Requests.Daemon(net: " ")), Image, "unless-stopped");
 
-        Assert.Equal("host", body.HostConfig.NetworkMode);
+        Assert.Equal("host", body.HostConfig!.NetworkMode);
         Assert.Contains("APP_HOST=127.0.0.1", body.Env);
     }
 

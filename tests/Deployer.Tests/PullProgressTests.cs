@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Docker.DotNet.Models;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 
@@ -6,13 +7,13 @@ namespace ExApps.Deployer.Tests;
 
 public sealed class PullProgressTests
 {
-    private static IReadOnlyList<PullMessage> Recorded(string name) =>
+    private static IReadOnlyList<JSONMessage> Recorded(string name) =>
         File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", name))
             .Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<PullMessage>(l, DockerJson.Options)!)
+            .Select(l => JsonSerializer.Deserialize<JSONMessage>(l, DockerJson.Options)!)
             .ToList();
 
-    private static List<int> Replay(IEnumerable<PullMessage> messages, PullProgress progress) =>
+    private static List<int> Replay(IEnumerable<JSONMessage> messages, PullProgress progress) =>
         messages.Select(m => { progress.Apply(m); return progress.Percent; }).ToList();
 
     [Fact]
@@ -74,9 +75,9 @@ public sealed class PullProgressTests
         var progress = new PullProgress();
 
         // "Pulling from" carries the tag as its id; counting it as a layer would hold progress back.
-        Assert.False(progress.Apply(new PullMessage("Pulling from exapps/app", "1.2.3", null, null, null)));
+        Assert.False(progress.Apply(new JSONMessage { Status = "Pulling from exapps/app", ID = "1.2.3" }));
         progress.Apply(Layer("a", "Pull complete"));
-        Assert.False(progress.Apply(new PullMessage("Digest: sha256:abc", null, null, null, null)));
+        Assert.False(progress.Apply(new JSONMessage { Status = "Digest: sha256:abc" }));
 
         Assert.Equal(PullProgress.Max, progress.Percent);
     }
@@ -92,6 +93,6 @@ public sealed class PullProgressTests
         Assert.Equal(PullProgress.Max, progress.Percent);
     }
 
-    private static PullMessage Layer(string id, string status, long? current = null, long? total = null) =>
-        new(status, id, current is null ? null : new PullProgressDetail(current, total), null, null);
+    private static JSONMessage Layer(string id, string status, long? current = null, long? total = null) =>
+        new() { Status = status, ID = id, Progress = current is null ? null : new JSONProgress { Current = current, Total = total } };
 }

@@ -4,8 +4,9 @@ namespace ExApps.EndToEnd.Tests;
 /// ports, app ids starting with <c>reg-</c>.</summary>
 public sealed class CliFixture : PlatformFixture
 {
-    protected override string Name => Scoped("reg");
-    protected override int BasePort => ScopedPort(18180, 60);
+    private static readonly (string Name, int Port) Own = Named("reg", 18180);
+    protected override string Name => Own.Name;
+    protected override int BasePort => Own.Port;
 
     /// <summary>Writes the test ExApp's manifest for <paramref name="appId"/> with another version (same image).</summary>
     public static string InfoXmlFor(string appId, string version) =>

@@ -10,8 +10,9 @@ public sealed class DeployerPlatformFixture : PlatformFixture, IAsyncLifetime
 {
     public const string SecondDeployer = "deployer2";
 
-    protected override string Name => "dep";
-    protected override int BasePort => 18280;
+    private static readonly (string Name, int Port) Own = Named("dep", 18280);
+    protected override string Name => Own.Name;
+    protected override int BasePort => Own.Port;
 
     public new async Task InitializeAsync()
     {
@@ -27,9 +28,7 @@ public sealed class DeployerPlatformFixture : PlatformFixture, IAsyncLifetime
         using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1)); // hang guard only
         while (true)
         {
-            var r = await ProcessRunner.RunAsync("rabbitmqctl", ["-q", "list_queues", "-p", VirtualHost, "name", "consumers"]);
-            var line = r.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith("deploy-requested\t", StringComparison.Ordinal));
-            if (line is not null && int.Parse(line.Split('\t')[1]) >= count) return;
+            if (await Broker.ConsumerCountAsync("deploy-requested") >= count) return;
             await Task.Delay(250, guard.Token);
         }
     }

@@ -15,8 +15,9 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
     public const int MaxFailures = 4;
     private Process? _exApp;
 
-    protected override string Name => Scoped("gw");
-    protected override int BasePort => ScopedPort(18480, 40);
+    private static readonly (string Name, int Port) Own = Named("gw", 18480);
+    protected override string Name => Own.Name;
+    protected override int BasePort => Own.Port;
 
     public StandInNextcloud Nextcloud { get; private set; } = null!;
     /// <summary>The gateway with a Nextcloud behind it; the tests talk to this one.</summary>
@@ -25,8 +26,13 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
     public string DisabledAppId => AppPrefix + "off";
     public int ExAppPort { get; private set; }
 
+    /// <summary>Receives the four services' traces (the fixture's own install is the first one).</summary>
+    public OtlpReceiver Otlp { get; private set; } = null!;
+    protected override IReadOnlyDictionary<string, string> ServiceSettings => Otlp.ServiceSettings;
+
     public new async Task InitializeAsync()
     {
+        Otlp = await OtlpReceiver.StartAsync();
         Nextcloud = await StandInNextcloud.StartAsync();
         await base.InitializeAsync();
         await StartExtraAsync("gateway-nc", "gateway", "ExApps.Gateway", BasePort + 10, new()
@@ -94,6 +100,7 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         _exApp?.Dispose();
         await base.DisposeAsync();
         await Nextcloud.DisposeAsync();
+        await Otlp.DisposeAsync();
     }
 }
 

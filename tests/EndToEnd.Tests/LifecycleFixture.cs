@@ -12,8 +12,9 @@ public sealed class LifecycleFixture : PlatformFixture
     public const string HeartbeatTimeout = "00:00:30";
     public const string InitTimeout = "00:00:20";
 
-    protected override string Name => Scoped("lc");
-    protected override int BasePort => ScopedPort(18380, 80);
+    private static readonly (string Name, int Port) Own = Named("lc", 18380);
+    protected override string Name => Own.Name;
+    protected override int BasePort => Own.Port;
 
     protected override IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>
     {

@@ -1,12 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExApps.TestSupport;
 using Npgsql;
 
 namespace ExApps.EndToEnd.Tests;
 
-/// <summary>The whole platform as real processes (registry, deployer, lifecycle, gateway) on the real PostgreSQL,
-/// RabbitMQ and dockerd, in a database and a RabbitMQ virtual host of its own, on ports that do not clash with a
-/// platform started by hand.</summary>
+/// <summary>The whole platform as real processes (registry, deployer, lifecycle, gateway) on the real PostgreSQL and
+/// dockerd, in a database of its own, with a RabbitMQ broker of its own in a container (<see cref="Broker"/>: tests
+/// may stop and restart it), on ports that do not clash with a platform started by hand.</summary>
 public class PlatformFixture : IAsyncLifetime
 {
     public const string AdminToken = "e2e-admin-token-0123456789";
@@ -14,11 +15,22 @@ public class PlatformFixture : IAsyncLifetime
     private readonly List<ServiceProcess> _services = [];
     private readonly string _logDir = Path.Combine(RepoPaths.Root, ".local", "test-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + Guid.NewGuid().ToString("N")[..6]);
 
-    /// <summary>Names the database, vhost and app ids; EXAPPS_E2E_NAME / EXAPPS_E2E_PORT let two runs on one
-    /// machine stay apart.</summary>
-    protected virtual string Name => Environment.GetEnvironmentVariable("EXAPPS_E2E_NAME") is { Length: > 0 } n ? n : "e2e";
-    protected virtual int BasePort => int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : 18080;
+    /// <summary>Names the database and app ids; EXAPPS_E2E_NAME / EXAPPS_E2E_PORT let two runs on one machine stay
+    /// apart (fixtures of their own derive their name and ports from them with <see cref="Named"/>).</summary>
+    protected virtual string Name => RunName ?? "e2e";
+    protected virtual int BasePort => RunPort ?? 18080;
+
+    private static readonly string? RunName = Environment.GetEnvironmentVariable("EXAPPS_E2E_NAME") is { Length: > 0 } n ? n : null;
+    private static readonly int? RunPort = int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : null;
+
+    /// <summary>A fixture's own name and base port: <paramref name="name"/> and <paramref name="defaultPort"/> on
+    /// their own, or the run's name plus <paramref name="name"/> and a port within the run's block of 100
+    /// (EXAPPS_E2E_PORT + 20 per fixture; a platform uses its base port to base + 10).</summary>
+    protected static (string Name, int Port) Named(string name, int defaultPort) =>
+        (RunName is null ? name : RunName + name, RunPort is { } port ? port + (defaultPort - 18080) / 5 : defaultPort);
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
+    /// <summary>Settings every service of this platform gets on top of the common ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>();
 
     /// <summary>The fixed name of another fixture, moved under EXAPPS_E2E_NAME when that is set (so "gw" becomes
     /// "sec-gw"), letting two runs of the same fixture on one machine stay apart.</summary>
@@ -38,25 +50,27 @@ public class PlatformFixture : IAsyncLifetime
     public int PortOffset => Math.Abs(BasePort - 18080) % 400;
     public int FleetPorts => 24000 + 2 * PortOffset;
     public string Database => $"exapps_{Name}";
-    public string VirtualHost => $"exapps-{Name}";
+    /// <summary>This platform's broker; its queues, messages and connections are no one else's.</summary>
+    public RabbitMqContainer Broker { get; private set; } = null!;
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
     public IReadOnlyList<ServiceProcess> Services => _services;
 
     public async Task InitializeAsync()
     {
+        // The broker boots (seconds of Erlang) while the rest is prepared; the next platform's boots meanwhile.
+        var broker = RabbitMqContainer.StartAsync(warmNext: true);
         await ResetDatabaseAsync();
-        await ResetVirtualHostAsync();
         await RemoveLeftoverContainersAsync();
         await Check(ProcessRunner.RunAsync("bash", ["scripts/build-test-image.sh"], timeout: TimeSpan.FromMinutes(8)), "build the test image");
+        Broker = await broker;
 
-        var common = new Dictionary<string, string>
+        var common = new Dictionary<string, string>(Broker.ServiceSettings)
         {
             ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}",
-            ["RabbitMq__Host"] = TestSettings.RabbitHost,
-            ["RabbitMq__VirtualHost"] = VirtualHost,
             ["Admin__Token"] = AdminToken,
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
+        foreach (var (key, value) in ServiceSettings) common[key] = value;
         Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
@@ -183,13 +197,6 @@ public class PlatformFixture : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task ResetVirtualHostAsync()
-    {
-        await ProcessRunner.RunAsync("rabbitmqctl", ["-q", "delete_vhost", VirtualHost]);
-        await Check(ProcessRunner.RunAsync("rabbitmqctl", ["-q", "add_vhost", VirtualHost]), "create the RabbitMQ vhost");
-        await Check(ProcessRunner.RunAsync("rabbitmqctl", ["-q", "set_permissions", "-p", VirtualHost, "guest", ".*", ".*", ".*"]), "grant the vhost");
-    }
-
     private async Task RemoveLeftoverContainersAsync()
     {
         var list = await ProcessRunner.RunAsync("docker", ["ps", "-aq", "--filter", $"name=nc_app_{Name}-"]);
@@ -209,6 +216,7 @@ public class PlatformFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var s in _services) await s.DisposeAsync();
+        if (Broker is not null) await Broker.DisposeAsync();
         Http.Dispose();
     }
 }

@@ -4,7 +4,6 @@ namespace ExApps.EndToEnd.Tests;
 public static class TestSettings
 {
     public static string PgAdmin { get; } = Env("EXAPPS_TEST_PG", "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres");
-    public static string RabbitHost { get; } = Env("EXAPPS_TEST_RABBIT_HOST", "127.0.0.1");
     public static string DockerSocket { get; } = Env("EXAPPS_TEST_DOCKER_SOCKET", "/var/run/docker.sock");
 
     private static string Env(string name, string fallback) =>

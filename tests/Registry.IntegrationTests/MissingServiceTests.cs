@@ -10,10 +10,8 @@ namespace ExApps.Registry.IntegrationTests;
 /// is bound to, so the registry keeps it in its outbox until a lifecycle is there.</summary>
 public sealed class LoneRegistryHost : RegistryHost
 {
-    protected override string Database => BaseName.Replace("_it", "") + "_lone";
-    protected override string VirtualHost => Database.Replace('_', '-');
+    protected override string Database => BaseName + "_lone";
     protected override bool ObserveCommands => false;
-    public string Vhost => VirtualHost;
 }
 
 [CollectionDefinition(Name)]
@@ -41,7 +39,11 @@ public sealed class MissingServiceTests(LoneRegistryHost host)
         var received = new TaskCompletionSource<InstallApp>();
         var lifecycle = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host("127.0.0.1", host.Vhost, h => { h.Username("guest"); h.Password("guest"); });
+            cfg.Host(host.Broker.Host, (ushort)host.Broker.Port, "/", h =>
+            {
+                h.Username(ExApps.TestSupport.RabbitMqContainer.Username);
+                h.Password(ExApps.TestSupport.RabbitMqContainer.Password);
+            });
             cfg.ReceiveEndpoint("lone-lifecycle", e => e.Handler<InstallApp>(c =>
             {
                 received.TrySetResult(c.Message);

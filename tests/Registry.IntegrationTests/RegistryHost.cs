@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ExApps.Contracts;
 using ExApps.ServiceDefaults;
+using ExApps.TestSupport;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,31 +13,35 @@ using Npgsql;
 namespace ExApps.Registry.IntegrationTests;
 
 /// <summary>The real registry (its own <c>AddRegistry</c>/<c>MapRegistryEndpoints</c>) on 127.0.0.1:0, with a
-/// fresh database and RabbitMQ vhost, plus a bus of the test's own on that vhost that records what the registry
-/// publishes to the deployer and the lifecycle.</summary>
+/// fresh database on the host's PostgreSQL and a RabbitMQ broker of its own in a container (<see cref="Broker"/>),
+/// plus a bus of the test's own on that broker that records what the registry publishes to the deployer and the
+/// lifecycle.</summary>
 public class RegistryHost : IAsyncLifetime
 {
     public const string Token = "registry-it-token-0123456789";
-    /// <summary>EXAPPS_REGISTRY_IT_DB moves the database (and the vhost named after it) so two runs on one machine
-    /// stay apart.</summary>
-    protected static string BaseName => Environment.GetEnvironmentVariable("EXAPPS_REGISTRY_IT_DB") is { Length: > 0 } db ? db : "exapps_registry_it";
+    /// <summary>EXAPPS_REGISTRY_IT_DB names the database (default <c>exapps_registry_it</c>), so that two runs on one
+    /// machine stay apart; fixtures of their own add a suffix to it.</summary>
+    public static string BaseName { get; } =
+        Environment.GetEnvironmentVariable("EXAPPS_REGISTRY_IT_DB") is { Length: > 0 } n ? n : "exapps_registry_it";
     protected virtual string Database => BaseName;
-    protected virtual string VirtualHost => BaseName.Replace('_', '-');
     /// <summary>Whether the test's bus consumes what the registry sends to the deployer and the lifecycle.</summary>
     protected virtual bool ObserveCommands => true;
 
     private WebApplication? _app;
     private IBusControl? _bus;
 
-    public string ConnectionString =>
-        (Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
-            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres")
-        .Replace("Database=postgres", $"Database={Database}");
+    public string ConnectionString => ServerConnectionString.Replace("Database=postgres", $"Database={Database}");
+
+    /// <summary>The PostgreSQL server the database is made on (its <c>postgres</c> database): the host's by default.</summary>
+    protected virtual string ServerConnectionString =>
+        Environment.GetEnvironmentVariable("EXAPPS_TEST_PG") is { Length: > 0 } pg ? pg
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=postgres";
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     private NpgsqlDataSource? _db;
     public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString);
     public IBus Bus => _bus!;
+    public RabbitMqContainer Broker { get; private set; } = null!;
     public ConcurrentQueue<InstallApp> Installs { get; } = new();
     public ConcurrentQueue<UpdateApp> Updates { get; } = new();
     public ConcurrentQueue<EnableApp> Enables { get; } = new();
@@ -47,24 +51,26 @@ public class RegistryHost : IAsyncLifetime
     public ConcurrentQueue<AppChanged> Changes { get; } = new();
     public ConcurrentQueue<AppUnregistered> Unregistered { get; } = new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
+        var broker = RabbitMqContainer.StartAsync();
         await using (var admin = new NpgsqlConnection(ConnectionString.Replace($"Database={Database}", "Database=postgres")))
         {
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
         }
-        await Run("rabbitmqctl", "-q", "delete_vhost", VirtualHost);
-        await Run("rabbitmqctl", "-q", "add_vhost", VirtualHost);
-        await Run("rabbitmqctl", "-q", "set_permissions", "-p", VirtualHost, "guest", ".*", ".*", ".*");
+        Broker = await broker;
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["ConnectionStrings:Postgres"] = ConnectionString,
-            ["RabbitMq:VirtualHost"] = VirtualHost,
+            ["RabbitMq:Host"] = Broker.Host,
+            ["RabbitMq:Port"] = Broker.Port.ToString(),
+            ["RabbitMq:Username"] = RabbitMqContainer.Username,
+            ["RabbitMq:Password"] = RabbitMqContainer.Password,
             ["Admin:Token"] = Token,
             ["Registry:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Registry:DeployerRequestTimeout"] = "00:00:02",
@@ -82,7 +88,11 @@ public class RegistryHost : IAsyncLifetime
 
         _bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host("127.0.0.1", VirtualHost, h => { h.Username("guest"); h.Password("guest"); });
+            cfg.Host(Broker.Host, (ushort)Broker.Port, "/", h =>
+            {
+                h.Username(RabbitMqContainer.Username);
+                h.Password(RabbitMqContainer.Password);
+            });
             // The test plays the lifecycle: it takes the registry's requests and answers with snapshots.
             if (ObserveCommands) cfg.ReceiveEndpoint("registry-it-lifecycle", e =>
             {
@@ -183,19 +193,12 @@ public class RegistryHost : IAsyncLifetime
         throw new TimeoutException("Never happened: " + what);
     }
 
-    private static async Task Run(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        await p.WaitForExitAsync();
-    }
-
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_bus is not null) await _bus.StopAsync();
         if (_app is not null) await _app.DisposeAsync();
         await Db.DisposeAsync();
+        if (Broker is not null) await Broker.DisposeAsync();
         Http.Dispose();
     }
 }

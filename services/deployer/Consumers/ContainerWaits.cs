@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class ContainerWaits(IOptions<DeployerOptions> options, TimeProvid
         for (var i = 0; i < Tries(o.RunningTimeout, o.PollInterval); i++)
         {
             if (i > 0) await Task.Delay(o.PollInterval, time, ct);
-            var state = (await InspectAsync(engine, name, ct)).State;
+            var state = (await InspectAsync(engine, name, ct)).State ?? new State();
             if (state.Status == "running") return;
             last = string.IsNullOrEmpty(state.Error) ? $"{state.Status}, exit code {state.ExitCode}" : $"{state.Status}: {state.Error}";
         }
@@ -29,7 +30,7 @@ public sealed class ContainerWaits(IOptions<DeployerOptions> options, TimeProvid
         for (var i = 0; i < Tries(o.HealthTimeout, o.PollInterval); i++)
         {
             if (i > 0) await Task.Delay(o.PollInterval, time, ct);
-            var health = (await InspectAsync(engine, name, ct)).State.Health?.Status;
+            var health = (await InspectAsync(engine, name, ct)).State?.Health?.Status;
             switch (health)
             {
                 case null or "" or "none" or "healthy":
@@ -42,7 +43,7 @@ public sealed class ContainerWaits(IOptions<DeployerOptions> options, TimeProvid
             $"Container {name} did not become healthy within {Describe(o.HealthTimeout)}.");
     }
 
-    private static async Task<ContainerInfo> InspectAsync(IDockerEngine engine, string name, CancellationToken ct) =>
+    private static async Task<ContainerInspectResponse> InspectAsync(IDockerEngine engine, string name, CancellationToken ct) =>
         await engine.InspectContainerAsync(name, ct)
         ?? throw new DeployException($"Container {name} disappeared while it was being started.");
 

@@ -30,7 +30,7 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
 
         var old = await engine.InspectContainerAsync(name, ct);
         if (request.Kind == AppApiProtocol.KindUpdate && old?.Image is { } oldImage)
-            await attempt.RememberReplacedImageAsync(oldImage, old.Config.Image, ct);
+            await attempt.RememberReplacedImageAsync(oldImage, old.Config?.Image, ct);
         if (old is not null && await engine.RemoveContainerAsync(name, force: true, ct))
             logger.LogInformation("Removed the previous container {Container}", name);
         await attempt.ReportAsync(OldContainerRemoved, ct);

@@ -23,7 +23,7 @@ public sealed class ImageCleanup(ILogger<ImageCleanup> logger)
             }
             // Untag what the old container was created from while it still names the old image (the image goes with
             // its last tag); when the tag has moved on to a newer image (e.g. latest), the old one is only an id.
-            var target = oldReference is not null && (await engine.InspectImageAsync(oldReference, ct))?.Id == oldImageId
+            var target = oldReference is not null && (await engine.InspectImageAsync(oldReference, ct))?.ID == oldImageId
                 ? oldReference
                 : oldImageId;
             if (await engine.RemoveImageAsync(target, ct))

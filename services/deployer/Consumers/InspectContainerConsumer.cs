@@ -28,18 +28,19 @@ public sealed class InspectContainerConsumer(IDockerEngines engines, AppNames na
             return;
         }
         var logs = "";
-        if ((!info.State.Running || info.RestartCount > 0) && request.LogLines > 0)
+        var state = info.State;
+        if ((state is not { Running: true } || info.RestartCount > 0) && request.LogLines > 0)
             logs = await engine.GetLogsAsync(name, Math.Clamp(request.LogLines, 1, 200), ct);
         await context.RespondAsync(new ContainerInspected
         {
             AppId = request.AppId,
             Exists = true,
-            Running = info.State.Running && info.State.Status == "running",
-            Status = info.State.Status,
-            ExitCode = info.State.ExitCode,
-            RestartCount = info.RestartCount,
-            OomKilled = info.State.OOMKilled,
-            Error = info.State.Error ?? "",
+            Running = state is { Running: true, Status: "running" },
+            Status = state?.Status ?? "",
+            ExitCode = (int)(state?.ExitCode ?? 0),
+            RestartCount = (int)info.RestartCount,
+            OomKilled = state?.OOMKilled ?? false,
+            Error = state?.Error ?? "",
             Logs = Tail(logs, 4000),
         });
     });

@@ -30,7 +30,7 @@ public sealed class StartContainerConsumer(IDockerEngines engines, AppNames name
                 await engine.StartContainerAsync(name, ct);
                 await waits.WaitRunningAsync(engine, name, ct);
                 await waits.WaitHealthyAsync(engine, name, ct);
-                restarts = (await engine.InspectContainerAsync(name, ct))?.RestartCount ?? 0;
+                restarts = (int)((await engine.InspectContainerAsync(name, ct))?.RestartCount ?? 0);
             }
             logger.LogInformation("Started {Container} on {Engine}", name, engine.Endpoint);
         }

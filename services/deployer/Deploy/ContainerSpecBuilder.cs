@@ -1,9 +1,11 @@
+using Docker.DotNet.Models;
 using ExApps.Contracts;
-using ExApps.Deployer.Docker;
 
 namespace ExApps.Deployer.Deploy;
 
-/// <summary>The <c>POST /containers/create</c> body of an ExApp, exactly as docs/protocol.md §3 step 4 describes it.</summary>
+/// <summary>The <c>POST /containers/create</c> body of an ExApp, as AppAPI's deploy step 4 makes it: hostname and
+/// alias are the app id, the data volume and the app's bind mounts, the compute device's devices, the daemon's
+/// resource limits. Everything left unset is the engine's default.</summary>
 public static class ContainerSpecBuilder
 {
     public const string OverrideAppHost = "OVERRIDE_APP_HOST";
@@ -12,8 +14,9 @@ public static class ContainerSpecBuilder
     // Networks on which Docker refuses endpoint aliases; every other name is a user-defined network.
     private static readonly string[] BuiltInNetworks = ["host", "bridge", "none", "default"];
 
+    /// <param name="restartPolicy">One of DeployerOptions' restart policies (<c>unless-stopped</c>, ...).</param>
     /// <param name="volumeName">The data volume's Docker name (it carries the instance prefix, if any).</param>
-    public static ContainerCreateBody Build(DeployRequested request, string image, string restartPolicy,
+    public static CreateContainerParameters Build(DeployRequested request, string image, string restartPolicy,
         string? volumeName = null)
     {
         var daemon = request.Daemon;
@@ -22,29 +25,50 @@ public static class ContainerSpecBuilder
 
         var mounts = new List<Mount>
         {
-            new("volume", volumeName ?? AppApiProtocol.VolumeName(request.AppId), AppApiProtocol.PersistentStorage(request.AppId), false),
+            new() { Type = "volume", Source = volumeName ?? AppApiProtocol.VolumeName(request.AppId),
+                Target = AppApiProtocol.PersistentStorage(request.AppId), ReadOnly = false },
         };
-        mounts.AddRange(request.Mounts.Select(m => new Mount("bind", m.Source, m.Target, m.ReadOnly)));
+        mounts.AddRange(request.Mounts.Select(m => new Mount { Type = "bind", Source = m.Source, Target = m.Target, ReadOnly = m.ReadOnly }));
 
-        var hostConfig = new HostConfig(
-            NetworkMode: net,
-            RestartPolicy: new RestartPolicy(restartPolicy),
-            Mounts: mounts,
-            DeviceRequests: device == ComputeDevice.Cuda
-                ? [new DeviceRequest("nvidia", -1, [["compute", "utility"]])]
-                : null,
-            Devices: device == ComputeDevice.Rocm
-                ? [new DeviceMapping("/dev/kfd", "/dev/kfd", "rwm"), new DeviceMapping("/dev/dri", "/dev/dri", "rwm")]
-                : null,
-            Memory: daemon.ResourceLimits?.Memory,
-            NanoCpus: daemon.ResourceLimits?.NanoCpus);
+        var hostConfig = new HostConfig
+        {
+            NetworkMode = net,
+            RestartPolicy = new RestartPolicy { Name = RestartPolicyKindOf(restartPolicy) },
+            Mounts = mounts,
+            Memory = daemon.ResourceLimits?.Memory ?? 0,
+            NanoCPUs = daemon.ResourceLimits?.NanoCpus ?? 0,
+        };
+        if (device == ComputeDevice.Cuda)
+            hostConfig.DeviceRequests = [new DeviceRequest { Driver = "nvidia", Count = -1, Capabilities = [["compute", "utility"]] }];
+        if (device == ComputeDevice.Rocm)
+            hostConfig.Devices = [Device("/dev/kfd"), Device("/dev/dri")];
 
-        var networking = IsUserDefined(net)
-            ? new NetworkingConfig(new Dictionary<string, EndpointSettings> { [net] = new([request.AppId]) })
-            : null;
-
-        return new ContainerCreateBody(request.AppId, image, Environment(request, device, net), hostConfig, networking);
+        var body = new CreateContainerParameters
+        {
+            Hostname = request.AppId,
+            Image = image,
+            Env = [.. Environment(request, device, net)],
+            HostConfig = hostConfig,
+        };
+        if (IsUserDefined(net))
+            body.NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [net] = new() { Aliases = [request.AppId] } },
+            };
+        return body;
     }
+
+    private static DeviceMapping Device(string path) =>
+        new() { PathOnHost = path, PathInContainer = path, CgroupPermissions = "rwm" };
+
+    private static RestartPolicyKind RestartPolicyKindOf(string policy) => policy switch
+    {
+        "no" => RestartPolicyKind.No,
+        "always" => RestartPolicyKind.Always,
+        "on-failure" => RestartPolicyKind.OnFailure,
+        "unless-stopped" => RestartPolicyKind.UnlessStopped,
+        _ => throw new ArgumentException($"Unknown restart policy '{policy}'.", nameof(policy)),
+    };
 
     /// <summary>The container environment, in AppAPI's order: the platform's variables, the cuda extras, then the
     /// app's declared variables that have a value.</summary>

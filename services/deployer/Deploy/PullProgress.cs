@@ -1,8 +1,8 @@
-using ExApps.Deployer.Docker;
+using Docker.DotNet.Models;
 
 namespace ExApps.Deployer.Deploy;
 
-/// <summary>Deploy progress 0..94 from the pull stream (docs/protocol.md §3 step 2). Every layer to be pulled weighs the same
+/// <summary>Deploy progress 0..94 from the pull stream (deploy step 2). Every layer to be pulled weighs the same
 /// (layers that already exist need no work and are left out); within a layer, download is the first 80 % and
 /// extraction the rest. Unlike AppAPI (integer truncation kept it at 0 until
 /// the end), the value moves with every <c>current/total</c> update. It never goes down.</summary>
@@ -17,9 +17,9 @@ public sealed class PullProgress
     public int Percent { get; private set; }
 
     /// <returns>true when <see cref="Percent"/> changed.</returns>
-    public bool Apply(PullMessage message)
+    public bool Apply(JSONMessage message)
     {
-        if (message.Id is not { Length: > 0 } id) return false;
+        if (message.ID is not { Length: > 0 } id) return false;
         if (message.Status == "Already exists")
         {
             // Counting it as done would jump to the top before the other layers are even announced.
@@ -39,7 +39,7 @@ public sealed class PullProgress
     public void Complete() => Percent = Max;
 
     // null: not a layer message ("Pulling from <repo>" carries the tag as its id; "Digest:", "Status:" none).
-    private static double? LayerFraction(PullMessage m)
+    private static double? LayerFraction(JSONMessage m)
     {
         var status = m.Status ?? "";
         return status switch
@@ -54,8 +54,8 @@ public sealed class PullProgress
         };
     }
 
-    private static double Ratio(PullMessage m) =>
-        m.ProgressDetail is { Current: { } current, Total: { } total } && total > 0
+    private static double Ratio(JSONMessage m) =>
+        m.Progress is { Current: { } current, Total: { } total } && total > 0
             ? Math.Clamp((double)current / total, 0, 1)
             : 0;
 }

@@ -1,7 +1,7 @@
 namespace ExApps.Deployer.Docker;
 
 /// <summary>Engine API version negotiation. AppAPI hard-coded <c>/v1.44</c> and broke when Docker 29 dropped old
-/// versions (docs/protocol.md §3); we pick the newest version both sides speak.</summary>
+/// versions; we pick the newest version both sides speak.</summary>
 public static class ApiVersions
 {
     /// <summary>min(engine's ApiVersion, ours), refused when below the engine's MinAPIVersion.</summary>

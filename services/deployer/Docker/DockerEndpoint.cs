@@ -2,8 +2,9 @@ using ExApps.Contracts;
 
 namespace ExApps.Deployer.Docker;
 
-/// <summary>How to reach one Docker engine, derived from a daemon (docs/protocol.md §3): a host starting with <c>/</c> is a unix
-/// socket, anything else is <c>&lt;protocol&gt;://&lt;host&gt;</c>; a non-empty HAProxy password means basic auth.</summary>
+/// <summary>How to reach one Docker engine, derived from a daemon as AppAPI does: a host starting with <c>/</c> is a
+/// unix socket, anything else is <c>&lt;protocol&gt;://&lt;host&gt;</c>; a non-empty HAProxy password means basic
+/// auth.</summary>
 public sealed class DockerEndpoint : IEquatable<DockerEndpoint>
 {
     /// <summary>The user AppAPI's Docker socket proxy expects.</summary>
@@ -20,6 +21,7 @@ public sealed class DockerEndpoint : IEquatable<DockerEndpoint>
     /// <summary>The address shown in messages and logs (<c>unix:///var/run/docker.sock</c>, <c>https://host:2375</c>).</summary>
     public string Display { get; }
 
+    /// <summary>The engine's address as Docker.DotNet takes it: <c>unix:///path</c>, <c>http(s)://host:port/</c>.</summary>
     public Uri BaseAddress { get; }
 
     public string? UnixSocketPath { get; }
@@ -33,8 +35,7 @@ public sealed class DockerEndpoint : IEquatable<DockerEndpoint>
         var password = string.IsNullOrEmpty(daemon.HaproxyPassword?.Value) ? null : daemon.HaproxyPassword;
         var host = daemon.Host.Trim();
         if (host.StartsWith('/'))
-            // The authority is never dialled (the connect callback opens the socket) but HTTP needs one.
-            return new DockerEndpoint($"unix://{host}", new Uri("http://docker.sock"), host, password);
+            return new DockerEndpoint($"unix://{host}", new Uri($"unix://{host}"), host, password);
 
         var protocol = daemon.Protocol.Trim().ToLowerInvariant();
         if (protocol is not ("http" or "https"))

@@ -1,81 +1,82 @@
-using System.Net;
-using System.Text.Json;
+using System.Threading.Channels;
+using Docker.DotNet.Models;
 
 namespace ExApps.Deployer.Docker;
 
 public sealed partial class DockerEngine
 {
-    public async Task PullImageAsync(string fromImage, string tag, Func<PullMessage, ValueTask> onMessage,
+    public async Task PullImageAsync(string fromImage, string tag, Func<JSONMessage, ValueTask> onMessage,
         CancellationToken ct = default)
     {
         var operation = $"Image {fromImage}:{tag} could not be pulled";
-        var path = await PathAsync($"/images/create?fromImage={Escape(fromImage)}&tag={Escape(tag)}", ct);
-        // Headers only: the body is a stream of JSON lines that lasts as long as the download.
-        using var response = await SendAsync(HttpMethod.Post, path, null, operation, _requestTimeout, ct,
-            HttpCompletionOption.ResponseHeadersRead);
-        await EnsureSuccessAsync(response, operation, ct);
+        // The client reports each line of the stream synchronously as it arrives; a channel hands them, in order,
+        // to the (asynchronous) caller while the download goes on.
+        var lines = Channel.CreateUnbounded<JSONMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        string? streamError = null;
+        var progress = new SyncProgress<JSONMessage>(m =>
+        {
+            // A failure after the 200 (registry refused a layer, disk full) only shows up in the stream.
+            if (m.Error?.Message is { Length: > 0 } error) streamError ??= error;
+            else lines.Writer.TryWrite(m);
+        });
+        var forward = ForwardAsync(lines.Reader, onMessage, ct);
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(ct);
-            using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                var message = Parse(line, operation);
-                // A failure after the 200 (registry refused a layer, disk full) only shows up in the stream.
-                var error = message.ErrorDetail?.Message ?? message.Error;
-                if (!string.IsNullOrEmpty(error))
-                    throw new DockerEngineException($"{operation}: {error}", DockerErrorKind.Engine);
-                await onMessage(message);
-            }
+            // No timeout of ours: a pull lasts as long as the download; the caller's token ends it.
+            await CallAsync(operation, Timeout.InfiniteTimeSpan, (c, t) => c.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = fromImage, Tag = tag }, null, progress, t), ct);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        catch
         {
-            throw DockerErrors.Unreachable(Endpoint, operation, e, _lastTlsFailure);
+            lines.Writer.TryComplete();
+            await forward.ContinueWith(_ => { }, TaskScheduler.Default); // the pull's own failure is the one to tell
+            throw;
         }
+        lines.Writer.TryComplete();
+        await forward;
+        if (streamError is not null)
+            throw new DockerEngineException($"{operation}: {streamError}", DockerErrorKind.Engine);
     }
 
-    public async Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken ct = default)
+    private static async Task ForwardAsync(ChannelReader<JSONMessage> reader, Func<JSONMessage, ValueTask> onMessage,
+        CancellationToken ct)
     {
-        var operation = $"Image {reference} could not be inspected";
-        var path = await PathAsync($"/images/{Escape(reference)}/json", ct);
-        using var response = await SendAsync(HttpMethod.Get, path, null, operation, _requestTimeout, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return null;
-        return await ReadJsonAsync<ImageInfo>(response, operation, ct);
+        await foreach (var message in reader.ReadAllAsync(ct))
+            await onMessage(message);
     }
 
-    public async Task<bool> RemoveImageAsync(string reference, CancellationToken ct = default)
-    {
+    public Task<ImageInspectResponse?> InspectImageAsync(string reference, CancellationToken ct = default) =>
+        OrWhenMissing<ImageInspectResponse?>(() => CallAsync<ImageInspectResponse?>(
+            $"Image {reference} could not be inspected", _requestTimeout,
+            async (c, t) => await c.Images.InspectImageAsync(reference, t), ct), null);
+
+    public Task<bool> RemoveImageAsync(string reference, CancellationToken ct = default) =>
         // Never forced: an image another container or tag still needs is refused by the engine (409), not removed.
-        var operation = $"Image {reference} could not be removed";
-        using var response = await SendAsync(HttpMethod.Delete, await PathAsync($"/images/{Escape(reference)}", ct),
-            null, operation, _requestTimeout, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
-        await EnsureSuccessAsync(response, operation, ct);
-        return true;
-    }
+        OrWhenMissing(async () =>
+        {
+            await CallAsync($"Image {reference} could not be removed", _requestTimeout,
+                (c, t) => c.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = false }, t), ct);
+            return true;
+        }, false);
 
-    public async Task<IReadOnlyList<ContainerSummary>> ListContainersUsingAsync(string image, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ContainerListResponse>> ListContainersUsingAsync(string image,
+        CancellationToken ct = default)
     {
         // "ancestor" also matches containers of images built on top of this one: they need it as well.
-        var filters = Escape(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["ancestor"] = [image] }));
-        var operation = $"Containers using image {image} could not be listed";
-        using var response = await SendAsync(HttpMethod.Get,
-            await PathAsync($"/containers/json?all=true&filters={filters}", ct), null, operation, _requestTimeout, ct);
-        return await ReadJsonAsync<List<ContainerSummary>>(response, operation, ct);
+        var parameters = new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["ancestor"] = new Dictionary<string, bool> { [image] = true } },
+        };
+        var list = await CallAsync($"Containers using image {image} could not be listed", _requestTimeout,
+            (c, t) => c.Containers.ListContainersAsync(parameters, t), ct);
+        return [.. list];
     }
 
-    private PullMessage Parse(string line, string operation)
+    /// <summary>Calls back on the reporting thread, in order (<see cref="Progress{T}"/> would post to the thread
+    /// pool, where messages can overtake each other).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
-        try
-        {
-            return JsonSerializer.Deserialize<PullMessage>(line, DockerJson.Options)
-                   ?? throw new JsonException("null message");
-        }
-        catch (JsonException)
-        {
-            throw new DockerEngineException($"{operation}: Docker engine {Endpoint} sent an unreadable progress line.",
-                DockerErrorKind.Engine);
-        }
+        public void Report(T value) => report(value);
     }
 }

@@ -61,8 +61,10 @@ public static class DockerErrors
         {
             try
             {
-                if (JsonSerializer.Deserialize<ErrorResponse>(text, DockerJson.Options)?.Message is { Length: > 0 } m)
-                    text = m.Trim();
+                using var json = JsonDocument.Parse(text);
+                if (json.RootElement.ValueKind == JsonValueKind.Object
+                    && json.RootElement.TryGetProperty("message", out var m) && m.GetString() is { Length: > 0 } message)
+                    text = message.Trim();
             }
             catch (JsonException)
             {

@@ -1,32 +1,35 @@
+using Docker.DotNet.Models;
+
 namespace ExApps.Deployer.Docker;
 
-/// <summary>The Engine API calls the deployer makes against one Docker engine. Every failure is a
-/// <see cref="DockerEngineException"/>; "not found" answers that callers expect are return values instead.</summary>
+/// <summary>The Engine API calls the deployer makes against one Docker engine, in Docker.DotNet's models. Every
+/// failure is a <see cref="DockerEngineException"/>; "not found" answers that callers expect are return values
+/// instead.</summary>
 public interface IDockerEngine
 {
     DockerEndpoint Endpoint { get; }
 
-    /// <summary><c>GET /_ping</c> with a short timeout (docs/protocol.md §1: check connection).</summary>
+    /// <summary><c>GET /_ping</c> with a short timeout (AppAPI's "check connection").</summary>
     Task PingAsync(CancellationToken ct = default);
 
-    Task<DockerVersion> GetVersionAsync(CancellationToken ct = default);
+    Task<VersionResponse> GetVersionAsync(CancellationToken ct = default);
 
     /// <summary>The negotiated API version used in every versioned path; negotiated once per engine.</summary>
     Task<string> GetApiVersionAsync(CancellationToken ct = default);
 
     /// <summary>Pulls <paramref name="fromImage"/>:<paramref name="tag"/>, handing every streamed message to
-    /// <paramref name="onMessage"/> as it arrives.</summary>
-    Task PullImageAsync(string fromImage, string tag, Func<PullMessage, ValueTask> onMessage, CancellationToken ct = default);
+    /// <paramref name="onMessage"/> in order, while the pull goes on.</summary>
+    Task PullImageAsync(string fromImage, string tag, Func<JSONMessage, ValueTask> onMessage, CancellationToken ct = default);
 
     /// <returns>null when the engine has no such image.</returns>
-    Task<ImageInfo?> InspectImageAsync(string reference, CancellationToken ct = default);
+    Task<ImageInspectResponse?> InspectImageAsync(string reference, CancellationToken ct = default);
 
     /// <summary>Removes an image (by id or reference) unless the engine refuses because something still uses it.</summary>
     /// <returns>false when there was no such image.</returns>
     Task<bool> RemoveImageAsync(string reference, CancellationToken ct = default);
 
     /// <summary>Every container, running or not, created from <paramref name="image"/> or an image built on it.</summary>
-    Task<IReadOnlyList<ContainerSummary>> ListContainersUsingAsync(string image, CancellationToken ct = default);
+    Task<IReadOnlyList<ContainerListResponse>> ListContainersUsingAsync(string image, CancellationToken ct = default);
 
     /// <summary>Creates the named volume; an existing volume is kept as it is.</summary>
     Task CreateVolumeAsync(string name, CancellationToken ct = default);
@@ -35,12 +38,12 @@ public interface IDockerEngine
     Task<bool> RemoveVolumeAsync(string name, CancellationToken ct = default);
 
     /// <returns>The new container's id.</returns>
-    Task<string> CreateContainerAsync(string name, ContainerCreateBody body, CancellationToken ct = default);
+    Task<string> CreateContainerAsync(string name, CreateContainerParameters body, CancellationToken ct = default);
 
     Task StartContainerAsync(string name, CancellationToken ct = default);
 
     /// <returns>null when there is no such container.</returns>
-    Task<ContainerInfo?> InspectContainerAsync(string name, CancellationToken ct = default);
+    Task<ContainerInspectResponse?> InspectContainerAsync(string name, CancellationToken ct = default);
 
     /// <returns>false when there is no such container.</returns>
     Task<bool> StopContainerAsync(string name, TimeSpan? wait = null, CancellationToken ct = default);

@@ -23,9 +23,15 @@ public sealed class OcsErrorFilter(ILogger<OcsErrorFilter> log) : IEndpointFilte
             log.LogWarning("Registry call failed: {Error}", e.Message);
             return OcsResult.Error(503, "The registry is unavailable; try again.");
         }
-        catch (TaskCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is TaskCanceledException or Polly.Timeout.TimeoutRejectedException
+                                   && !context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             return OcsResult.Error(503, "The registry did not answer in time; try again.");
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            // Failing fast while the registry keeps failing, instead of queueing every ExApp call behind it.
+            return OcsResult.Error(503, "The registry is unavailable; try again.");
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
 using ExApps.ServiceDefaults.Security;
+using ExApps.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -13,7 +15,7 @@ namespace ExApps.Gateway.Proxy;
 /// AppAPI does (nothing tells an outsider which apps or routes exist); paths that servers read in different ways
 /// are answered 400 before any app is looked up (<see cref="ProxyPath"/>).</summary>
 public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrottle throttle, ClientAddress addresses,
-    IHttpForwarder forwarder, ExAppProxyClient client, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
+    IHttpForwarder forwarder, ExAppProxyClient client, PlatformMetrics metrics, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
 {
     public static readonly string[] Prefixes = ["/index.php/apps/app_api/proxy", "/apps/app_api/proxy"];
 
@@ -27,6 +29,7 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
 
     public async Task HandleAsync(HttpContext http, string prefix)
     {
+        var started = Stopwatch.GetTimestamp();
         var raw = RawPath(http);
         var appId = http.Request.RouteValues["appId"] as string ?? "";
         if (PathGuard.HasTraversal(raw) || !AppIds.IsValid(appId)) { NotFound(http, "path or app id refused"); return; }
@@ -62,6 +65,8 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         }
         finally
         {
+            // Only apps that exist and are enabled are counted: guessed app ids must not create metric series.
+            metrics.ProxyRequest(app.Appid, http.Response.StatusCode, started);
             attempt?.Complete(failed: route.BruteforceProtection.Contains(http.Response.StatusCode));
         }
     }

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ExApps.ServiceDefaults.Telemetry;
+
+/// <summary>OpenTelemetry for every service: traces of incoming and outgoing HTTP, PostgreSQL commands and
+/// MassTransit messages (whose headers carry the W3C trace context, so one install is one trace across the four
+/// services); metrics on <c>/metrics</c> in Prometheus' format. Traces leave the process only when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured: without it the platform calls nothing it was not told to.</summary>
+public static class TelemetryExtensions
+{
+    /// <summary>The activity source and meter MassTransit reports on.</summary>
+    public const string MassTransitSource = "MassTransit";
+    /// <summary>Npgsql's own activity source (Npgsql.OpenTelemetry only adds this name).</summary>
+    public const string NpgsqlSource = "Npgsql";
+
+    public static WebApplicationBuilder AddPlatformTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PlatformMetrics>();
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
+            ? configured
+            : builder.Environment.ApplicationName;
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource(NpgsqlSource)
+                .AddSource(MassTransitSource))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter(PlatformMetrics.MeterName, MassTransitSource)
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return builder;
+    }
+
+    /// <summary>Health probes and scrapes, every few seconds from every poller: not worth a trace each.</summary>
+    public static bool IsOperationsPath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") || path.StartsWithSegments("/metrics");
+}
