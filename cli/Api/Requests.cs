@@ -13,7 +13,8 @@ public sealed record RegisterDaemonRequest(
     string? Net = null,
     string? HaproxyPassword = null,
     string? ComputeDevice = null,
-    bool? SetDefault = null)
+    bool? SetDefault = null,
+    string? AutoRecover = null)
 {
     // The generated record ToString would print the password; nothing may ever do that.
     public override string ToString() => $"RegisterDaemonRequest {{ Name = {Name}, Host = {Host} }}";

@@ -77,6 +77,17 @@ public sealed class AppView
 
     /// <summary>How the latest operation ended.</summary>
     public OutcomeView? LastOperation { get; init; }
+
+    /// <summary>How the app is doing while enabled (null: not watched, e.g. disabled).</summary>
+    public HealthView? Health { get; init; }
+}
+
+/// <summary><see cref="State"/>: ok, down, restarting or missing.</summary>
+public sealed class HealthView
+{
+    public string State { get; init => field = value ?? ""; } = "";
+    public string Reason { get; init => field = value ?? ""; } = "";
+    public int Restarts { get; init; }
 }
 
 public sealed class OperationView

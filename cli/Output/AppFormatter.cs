@@ -8,9 +8,11 @@ public static class AppFormatter
     /// <summary>AppAPI's header line of <c>app:list</c>.</summary>
     public const string ListHeader = "ExApps:";
 
-    /// <summary><c>&lt;appid&gt; (&lt;name&gt;): &lt;version&gt; [enabled|disabled]</c>, as AppAPI prints it.</summary>
+    /// <summary><c>&lt;appid&gt; (&lt;name&gt;): &lt;version&gt; [enabled|disabled]</c>, as AppAPI prints it, and what
+    /// the platform saw of an enabled app that is not well (AppAPI does not watch its apps).</summary>
     public static string ListLine(AppView app) =>
-        $"{app.Appid} ({app.Name}): {app.Version} [{(app.Enabled ? "enabled" : "disabled")}]";
+        $"{app.Appid} ({app.Name}): {app.Version} [{(app.Enabled ? "enabled" : "disabled")}]" +
+        (app.Enabled && app.Health is { State: not "ok" and not "" } h ? $" {h.State}: {h.Reason}" : "");
 
     public static readonly string[] TableHeaders = ["App ID", "Name", "Version", "Daemon", "Port", "State", "Status"];
 
@@ -19,7 +21,8 @@ public static class AppFormatter
     [
         a.Appid, a.Name, a.Version, a.DaemonConfigName, a.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
         a.Enabled ? "enabled" : "disabled",
-        a.Status.Error.Length > 0 ? "error: " + a.Status.Error
+        a.Enabled && a.Health is { State: not "ok" and not "" } h ? $"{h.State}: {h.Reason}"
+        : a.Status.Error.Length > 0 ? "error: " + a.Status.Error
             : a.Operation is { } op ? $"{op}: deploy {a.Status.Deploy}%, init {a.Status.Init}%"
             : "",
     ]).ToList());

@@ -15,6 +15,7 @@ public static class DeployerExtensions
         // Hosted services start in order: the schema before the bus (added after this), which needs it.
         builder.Services.AddHostedService<DeployerSchema>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundDeploys>());
+        builder.Services.AddHostedService<Watch.ContainerEventFollower>();
         return builder;
     }
 
@@ -27,6 +28,7 @@ public static class DeployerExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Watch.KnownDaemons>();
         services.AddSingleton<IDockerEngines, DockerEngines>();
         services.AddSingleton<AppNames>();
         services.AddSingleton(sp => new DeployerDatabase(configuration));

@@ -6,6 +6,10 @@ namespace ExApps.Deployer;
 /// <summary>Section <c>Deployer</c>. Defaults are AppAPI's (docs/protocol.md §3); tests shorten the waits.</summary>
 public sealed class DeployerOptions : IValidatableObject
 {
+    /// <summary>How often a deployer tries to take over following the container events of a daemon nobody follows
+    /// (its follower stopped, or the engine was unreachable).</summary>
+    public TimeSpan EventFollowRetry { get; set; } = TimeSpan.FromSeconds(10);
+
     public const string Section = "Deployer";
 
     private static readonly string[] RestartPolicies = ["no", "always", "unless-stopped", "on-failure"];

@@ -15,7 +15,7 @@ public sealed class BrokerOutageTests(LifecycleFixture platform)
     // Fails with today's services: while the broker is away the gateway cannot publish the ExApp's init progress
     // (the report is lost, not kept in an outbox) and the lifecycle's init timeout keeps running, so the install
     // ends "initialization timed out" although every service reconnects afterwards.
-    [Fact(Skip = "needs the lifecycle redesign (issue 9)")]
+    [Fact]
     public async Task An_install_survives_the_broker_stopping_and_starting_again_mid_install()
     {
         var r = await platform.Cli("daemon:register", ManualDaemon, "LC Manual", "manual-install", "http", "127.0.0.1",

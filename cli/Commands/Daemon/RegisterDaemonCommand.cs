@@ -26,6 +26,7 @@ public sealed class RegisterDaemonCommand : ICliCommand
             new("haproxy_password", OptionKind.Value, "Password of a Docker socket proxy (HAProxy basic auth); never shown again"),
             new("compute_device", OptionKind.Value, "Compute device for GPU support (cpu|cuda|rocm)"),
             new("set-default", OptionKind.Flag, "Set DaemonConfig as default"),
+            new("auto-recover", OptionKind.Value, "When an enabled app's container dies or vanishes: none (report it, the default), restart or redeploy"),
             new("gpu", OptionKind.Flag, "[deprecated] Same as --compute_device=cuda"),
             new("harp", OptionKind.Flag, "[not supported] HaRP is not available on this platform"),
             new("harp_frp_address", OptionKind.Value, "[not supported]"),
@@ -73,6 +74,10 @@ public sealed class RegisterDaemonCommand : ICliCommand
         if (device is not null && !ComputeDevices.Contains(device))
             throw new CliException($"Invalid compute device value \"{device}\": use one of {string.Join(", ", ComputeDevices)}.");
 
+        var recover = input.Option("auto-recover");
+        if (recover is not (null or "none" or "restart" or "redeploy"))
+            throw new CliException($"Invalid --auto-recover value \"{recover}\": use none, restart or redeploy.");
+
         return new RegisterDaemonRequest(
             Name: input.RequiredArgument("name"),
             DisplayName: input.RequiredArgument("display-name"),
@@ -83,6 +88,7 @@ public sealed class RegisterDaemonCommand : ICliCommand
             Net: input.Option("net"),
             HaproxyPassword: input.Option("haproxy_password"),
             ComputeDevice: device,
-            SetDefault: input.Flag("set-default") ? true : null);
+            SetDefault: input.Flag("set-default") ? true : null,
+            AutoRecover: recover);
     }
 }

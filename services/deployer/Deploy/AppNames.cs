@@ -15,6 +15,14 @@ public sealed partial class AppNames(IOptions<DeployerOptions> options)
 
     public string Volume(string appId) => Prefix + AppApiProtocol.VolumeName(appId);
 
+    /// <summary>The app id of one of our containers (<c>[prefix]nc_app_&lt;appid&gt;</c>), or null for any other.</summary>
+    public string? AppIdOf(string containerName)
+    {
+        var name = containerName.TrimStart('/');
+        var ours = Prefix + AppApiProtocol.ContainerName("");
+        return name.StartsWith(ours, StringComparison.Ordinal) && name.Length > ours.Length ? name[ours.Length..] : null;
+    }
+
     /// <summary>Empty, or what Docker accepts at the start of a container name.</summary>
     public static bool IsValidPrefix(string? prefix) => string.IsNullOrEmpty(prefix) || PrefixPattern().IsMatch(prefix);
 

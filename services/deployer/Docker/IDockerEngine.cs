@@ -54,6 +54,10 @@ public interface IDockerEngine
     /// <summary>The last <paramref name="tail"/> lines (all when not positive) of stdout and stderr, interleaved,
     /// frame headers removed.</summary>
     Task<string> GetLogsAsync(string name, int tail, CancellationToken ct = default);
+
+    /// <summary>Follows the engine's container events (<c>die</c>, <c>oom</c>, <c>start</c>, <c>destroy</c>) in
+    /// order until <paramref name="ct"/> is cancelled; throws when the stream breaks (the engine went away).</summary>
+    Task FollowContainerEventsAsync(Func<Message, Task> onEvent, CancellationToken ct);
 }
 
 /// <summary>Hands out one client per engine (connection pools are per engine, not per call).</summary>

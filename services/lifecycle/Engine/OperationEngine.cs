@@ -17,7 +17,8 @@ public sealed class OperationEngine(
     StepSignal steps,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
-    ILogger<OperationEngine> logger)
+    ILogger<OperationEngine> logger,
+    ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
 {
     private static readonly JsonSerializerOptions Compact = new();
 
@@ -80,6 +81,7 @@ public sealed class OperationEngine(
         outbox.Committed();
         if (app.DueAt is { } due && due <= now + TimeSpan.FromSeconds(1)) steps.Wake();
         foreach (var (level, template, args) in t.Logs) logger.Log(level, template, args);
+        if (metrics is not null) foreach (var count in t.Counts) count(metrics);
     }
 
     /// <summary>Why a message changes nothing for this app, or null when the machine decides.</summary>

@@ -8,7 +8,7 @@ namespace ExApps.Lifecycle.Engine;
 /// result the machine then applies. Safe to repeat: a step claimed again after a crash simply calls again (the
 /// ExApp's heartbeat, init and enabled calls are idempotent for it).</summary>
 public sealed class StepActions(IExAppClient exApp, IContainerInspector containers, TimeProvider clock,
-    IOptions<LifecycleOptions> options)
+    IOptions<LifecycleOptions> options, ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
 {
     public async Task<StepResult> RunAsync(AppState app, CancellationToken ct)
     {
@@ -18,6 +18,7 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
         {
             case Step.Heartbeat:
                 var beat = await exApp.HeartbeatAsync(app.Spec.ExAppUrl, ct);
+                metrics?.HeartbeatTry(app.AppId, beat.Ok);
                 var container = !beat.Ok && ContainerCheckDue(app) ? await containers.InspectAsync(app.AppId, app.Spec.Daemon, ct) : null;
                 return new HeartbeatAnswered(token, beat.Ok, beat.Error, container);
             case Step.CallingInit:

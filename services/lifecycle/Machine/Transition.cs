@@ -21,6 +21,8 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
     /// <summary>The snapshot this transition writes must be visible before the app goes on.</summary>
     internal bool AckRequested { get; private set; }
     internal bool Removed { get; private set; }
+    /// <summary>What to count once the transition committed.</summary>
+    internal List<Action<ServiceDefaults.Telemetry.PlatformMetrics>> Counts { get; } = [];
 
     public Guid Operation => App.OpId ?? Guid.Empty;
 
@@ -79,6 +81,7 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
         App.Data = new OperationData();
         App.Spec = spec;
         if (ExAppVersion.IsGreater(spec.Version, App.Version) || kind == OperationKind.Install) App.Version = spec.Version;
+        if (kind is OperationKind.Install or OperationKind.Update) Counts.Add(m => m.InstallStarted(App.AppId));
         return Log(LogLevel.Information, "ExApp {AppId}: {Kind} {OperationId} begins", App.AppId, kind, operationId);
     }
 
@@ -86,6 +89,11 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
     public Transition Finish(string outcome, string error = "")
     {
         App.LastOp = new OperationOutcome(Operation, App.OpKind ?? "", outcome, error, Now);
+        if (App.OpKind is OperationKind.Install or OperationKind.Update && App.OpStartedAt is { } began)
+        {
+            var (appId, took, stage) = (App.AppId, Now - began, Stage(App.Step));
+            Counts.Add(outcome == Outcome.Enabled ? m => m.InstallFinished(appId, took) : m => m.InstallFailed(appId, stage, took));
+        }
         // Watched from here on while enabled; the restarts the container had before count as its baseline.
         App.Health = !App.Enabled ? null
             : outcome == Outcome.Enabled ? new AppHealth(AppHealth.Ok, "", Now, App.Data.RestartBaseline)
@@ -107,6 +115,15 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
         App.Enabled = false;
         return Finish(Outcome.Failed, Status.Error);
     }
+
+    private static string Stage(string step) => step switch
+    {
+        Step.Deploying or Step.Starting => "deploy",
+        Step.Heartbeat => "heartbeat",
+        Step.InitVisible or Step.CallingInit or Step.Initializing => "init",
+        Step.EnableVisible or Step.Enabling => "enable",
+        _ => "disable",
+    };
 
     /// <summary>Error text comes from outside (an ExApp's report or answer, a Docker error, container logs): kept at
     /// most 4096 characters with control characters escaped (docs/security.md).</summary>

@@ -84,6 +84,7 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
             Daemon = daemon.ToTarget(protector),
             Environment = options.FinalEnvironment(info.EnvironmentVariables),
             Mounts = options.FinalMounts(),
+            AutoRecover = daemon.Config().AutoRecover,
         };
     }
 

@@ -34,7 +34,8 @@ public sealed record AppView(
     long CreatedTime,
     string? Operation,
     OperationView? CurrentOperation,
-    OutcomeView? LastOperation);
+    OutcomeView? LastOperation,
+    HealthView? Health = null);
 
 public sealed record RegisterAppResult(
     string Appid,

@@ -42,6 +42,7 @@ public static class DaemonEndpoints
             Net = string.IsNullOrWhiteSpace(req.Net) ? "host" : req.Net.Trim(),
             NextcloudUrl = req.NextcloudUrl!.Trim().TrimEnd('/'),
             ComputeDevice = ComputeDevice.FromId(req.ComputeDevice)!,
+            AutoRecover = string.IsNullOrWhiteSpace(req.AutoRecover) ? "none" : req.AutoRecover.Trim(),
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The first daemon becomes the default so that installs naming none work out of the box.

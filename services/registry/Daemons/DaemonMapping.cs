@@ -33,6 +33,7 @@ public static class DaemonMapping
             ["registries"] = c.Registries,
             ["additional_options"] = c.AdditionalOptions,
             ["resourceLimits"] = c.ResourceLimits,
+            ["auto_recover"] = c.AutoRecover,
         };
         return new DaemonView(row.Name, row.DisplayName, row.AcceptsDeployId, row.Protocol, row.Host, config,
             row.IsDefault, appsCount);

@@ -11,7 +11,8 @@ public sealed record RegisterDaemonRequest(
     string? Net,
     string? HaproxyPassword,
     string? ComputeDevice,
-    bool SetDefault);
+    bool SetDefault,
+    string? AutoRecover = null);
 
 /// <summary>A daemon as the admin API shows it (AppAPI's daemon:list JSON), password masked.</summary>
 public sealed record DaemonView(

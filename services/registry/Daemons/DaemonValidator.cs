@@ -46,6 +46,8 @@ public static class DaemonValidator
         else if (!Uri.TryCreate(r.NextcloudUrl.Trim(), UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
             Add("nextcloud_url", $"The Nextcloud URL \"{r.NextcloudUrl}\" must be an absolute http(s) URL.");
 
+        if (!string.IsNullOrWhiteSpace(r.AutoRecover) && !DeployConfig.AutoRecoverPolicies.Contains(r.AutoRecover.Trim()))
+            Add("auto_recover", $"Unknown auto_recover \"{SafeText.ForLog(r.AutoRecover, 40)}\": expected none, restart or redeploy.");
         if (ComputeDevice.FromId(r.ComputeDevice) is null)
             Add("compute_device", $"Unknown compute device \"{SafeText.ForLog(r.ComputeDevice, 40)}\": expected cpu, cuda or rocm.");
 

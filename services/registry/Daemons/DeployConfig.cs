@@ -11,6 +11,11 @@ public sealed class DeployConfig
     [JsonPropertyName("registries")] public List<RegistryRemapDto> Registries { get; set; } = [];
     [JsonPropertyName("additional_options")] public Dictionary<string, string> AdditionalOptions { get; set; } = [];
     [JsonPropertyName("resourceLimits")] public ResourceLimitsDto? ResourceLimits { get; set; }
+    /// <summary>What the platform does when an enabled app's container dies or vanishes: <c>none</c> (report it in
+    /// the app's health), <c>restart</c> or <c>redeploy</c> (this platform's own; AppAPI does nothing).</summary>
+    [JsonPropertyName("auto_recover")] public string AutoRecover { get; set; } = "none";
+
+    public static readonly string[] AutoRecoverPolicies = ["none", "restart", "redeploy"];
 }
 
 public sealed record ComputeDevice(

@@ -29,5 +29,7 @@ public sealed class AppRow
     public string? LastOperation { get; set; }
     /// <summary>An operation asked of the lifecycle that it has not reported on yet (<see cref="Apps.RequestedOperation"/> JSON).</summary>
     public string? RequestedOperation { get; set; }
+    /// <summary>How the app is doing while enabled (<c>AppHealth</c> JSON, from the lifecycle's snapshots).</summary>
+    public string? Health { get; set; }
     public long CreatedTime { get; set; }
 }

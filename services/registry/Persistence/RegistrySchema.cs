@@ -73,6 +73,8 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
                 FOR EACH ROW EXECUTE FUNCTION registry.notify_app_change();
             """),
         TransactionalOutbox.Migration(11, Name),
+        // Issue 13: the health of enabled apps, as the lifecycle's watching sees it.
+        new(12, "ALTER TABLE registry.apps ADD COLUMN health jsonb NULL;"),
     ];
 
     public async Task StartAsync(CancellationToken ct)

@@ -48,7 +48,7 @@ public sealed class AppStatusProjection(NpgsqlDataSource dataSource, ILogger<App
                 SELECT appid, enabled, version, status->>'type' AS type FROM registry.apps
                 WHERE appid = @a AND registration_id = @reg FOR UPDATE)
             UPDATE registry.apps a SET enabled = @enabled, version = @version, status = @status, status_seq = @seq,
-                operation = @op, last_operation = @last,
+                operation = @op, last_operation = @last, health = @health,
                 requested_operation = CASE WHEN a.requested_operation->>'Id' IN (@opId, @lastId) THEN NULL
                                            ELSE a.requested_operation END
             FROM old WHERE a.appid = old.appid AND a.status_seq < @seq
@@ -64,6 +64,7 @@ public sealed class AppStatusProjection(NpgsqlDataSource dataSource, ILogger<App
         p.AddWithValue("seq", s.Seq);
         p.AddWithValue("op", NpgsqlDbType.Jsonb, s.Operation is null ? DBNull.Value : JsonSerializer.Serialize(s.Operation));
         p.AddWithValue("last", NpgsqlDbType.Jsonb, s.LastOperation is null ? DBNull.Value : JsonSerializer.Serialize(s.LastOperation));
+        p.AddWithValue("health", NpgsqlDbType.Jsonb, s.Health is null ? DBNull.Value : JsonSerializer.Serialize(s.Health));
         p.AddWithValue("opId", s.Operation?.Id.ToString() ?? "");
         p.AddWithValue("lastId", s.LastOperation?.Id.ToString() ?? "");
         if (await cmd.ExecuteScalarAsync(ct) is bool changed) return (true, changed, s.Seq);
