@@ -73,6 +73,7 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
                 FOR EACH ROW EXECUTE FUNCTION registry.notify_app_change();
             """),
         TransactionalOutbox.Migration(11, Name),
+        .. ExApps.Registry.Registrations.RegistrationSchema.Migrations,
     ];
 
     public async Task StartAsync(CancellationToken ct)
