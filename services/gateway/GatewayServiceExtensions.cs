@@ -90,8 +90,10 @@ public static class GatewayServiceExtensions
         app.UseMiddleware<AdminGate>();
         app.UseRouting();
         app.UseRequestTimeouts();
-        app.MapOcsGroup().MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapAdminOcsEndpoints()
-            .MapRegistrationOcsEndpoints().MapTalkBotOcsEndpoints().MapNextcloudOcsEndpoints();
+        var ocs = app.MapOcsGroup();
+        ocs.MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapRegistrationOcsEndpoints().MapTalkBotOcsEndpoints().MapNextcloudOcsEndpoints();
+        // Last: it answers its own sub-group (api/v1/ex-app, admin only).
+        ocs.MapAdminOcsEndpoints();
         app.MapCapabilities();
         ExAppProxy.MapExAppProxy(app);
         app.MapReverseProxy();

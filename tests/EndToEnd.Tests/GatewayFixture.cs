@@ -33,6 +33,8 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         {
             ["Gateway__RegistryUrl"] = $"http://127.0.0.1:{BasePort + 1}",
             ["Gateway__NextcloudUrl"] = Nextcloud.Url,
+            ["Gateway__NextcloudServiceUser"] = StandInNextcloud.ServiceUser,
+            ["Gateway__NextcloudServicePassword"] = StandInNextcloud.ServicePassword,
             ["Gateway__Throttle__MaxFailures"] = MaxFailures.ToString(),
             ["Gateway__Throttle__BaseDelay"] = "00:00:00.020",
             ["Gateway__Throttle__MaxDelay"] = "00:00:00.200",
@@ -62,7 +64,7 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         },
     });
 
-    private Process StartTestExApp(string appId, int port)
+    public Process StartTestExApp(string appId, int port)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(TestApps.TestExAppDll);

@@ -5,7 +5,7 @@ using static ExApps.Gateway.Ocs.Registrations.RegistrationInput;
 namespace ExApps.Gateway.Ocs.Registrations;
 
 /// <summary><c>POST api/v1/ai_provider/task_processing</c> <c>{provider, customTaskType}</c>: AppAPI's
-/// validateTaskProcessingProvider, with its messages (prefixed by the parameter), plus the custom task type's
+/// validateTaskProcessingProvider, with its messages (prefixed by the field they are about), plus the custom task type's
 /// fields that Nextcloud reads when it builds the task type.</summary>
 public static class TaskProcessingSpec
 {
@@ -20,25 +20,25 @@ public static class TaskProcessingSpec
         CheckText("provider.name", name, 255);
         CheckText("provider.task_type", taskType, 255);
         if (custom is not null && (custom["id"] as JsonValue)?.ToString() != taskType)
-            throw new OcsRequestException("`provider`: Task type and custom task type must be the same if custom task type is provided");
+            throw new OcsRequestException("`customTaskType.id`: Task type and custom task type must be the same if custom task type is provided");
         if (provider["expected_runtime"] is not JsonValue rt || rt.GetValueKind() != JsonValueKind.Number || !rt.TryGetValue<long>(out _))
-            throw new OcsRequestException("`provider`: \"expected_runtime\" key must be an integer");
+            throw new OcsRequestException("`provider.expected_runtime`: \"expected_runtime\" key must be an integer");
         foreach (var shape in new[] { "optional_input_shape", "optional_output_shape" })
             if (!EveryElementHasKeys(provider[shape], ["name", "description", "shape_type"]))
-                throw new OcsRequestException($"`provider`: \"{shape}\" should be an array and must have \"name\", \"description\" and \"shape_type\" keys");
+                throw new OcsRequestException($"`provider.{shape}`: \"{shape}\" should be an array and must have \"name\", \"description\" and \"shape_type\" keys");
         foreach (var enums in new[] { "input_shape_enum_values", "optional_input_shape_enum_values", "output_shape_enum_values", "optional_output_shape_enum_values" })
             if (!EveryPropertyHasKeys(provider[enums], ["name", "value"]))
-                throw new OcsRequestException($"`provider`: \"{enums}\" should be an array and must have \"name\" and \"value\" keys");
+                throw new OcsRequestException($"`provider.{enums}`: \"{enums}\" should be an array and must have \"name\" and \"value\" keys");
         foreach (var defaults in new[] { "input_shape_defaults", "optional_input_shape_defaults" })
             if (provider[defaults] is not (JsonObject or JsonArray))
-                throw new OcsRequestException($"`provider`: \"{defaults}\" key must be an array");
+                throw new OcsRequestException($"`provider.{defaults}`: \"{defaults}\" key must be an array");
         if (custom is not null)
         {
             Str(custom, "name", "customTaskType");
             Str(custom, "description", "customTaskType");
             foreach (var shape in new[] { "input_shape", "output_shape" })
                 if (!EveryElementHasKeys(custom[shape], ["name", "description", "shape_type"]))
-                    throw new OcsRequestException($"`customTaskType`: \"{shape}\" should be an array and must have \"name\", \"description\" and \"shape_type\" keys");
+                    throw new OcsRequestException($"`customTaskType.{shape}`: \"{shape}\" should be an array and must have \"name\", \"description\" and \"shape_type\" keys");
         }
         return new("task_processing_provider", [id], new JsonObject
         {
@@ -52,7 +52,7 @@ public static class TaskProcessingSpec
     }
 
     private static string Str(JsonObject o, string key, string field = "provider") =>
-        o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new OcsRequestException($"`{field}`: \"{key}\" key must be a string");
+        o[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new OcsRequestException($"`{field}.{key}`: \"{key}\" key must be a string");
 
     /// <summary>A list whose every element is an object with <paramref name="keys"/> (PHP's empty array may come as {}).</summary>
     private static bool EveryElementHasKeys(JsonNode? node, string[] keys) => node switch
