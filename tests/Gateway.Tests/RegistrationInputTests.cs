@@ -100,14 +100,14 @@ public sealed class RegistrationInputTests
         Assert.Contains("\"optional_input_shape\" should be an array",
             Refused(() => TaskProcessingSpec.Parse(Params($$"""{"provider":{{Provider.Replace("\"optional_input_shape\":[]", "\"optional_input_shape\":[{\"name\":\"x\"}]")}}}"""))));
         Assert.Contains("Task type and custom task type must be the same",
-            Refused(() => TaskProcessingSpec.Parse(Params($$"""{"provider":{{Provider}},"customTaskType":{"id":"other","name":"O","description":"","input_shape":[],"output_shape":[]}}"""))));
+            Refused(() => TaskProcessingSpec.Parse(Params($$$"""{"provider":{{{Provider}}},"customTaskType":{"id":"other","name":"O","description":"","input_shape":[],"output_shape":[]}}"""))));
     }
 
     [Fact]
     public void A_talk_signature_is_the_hmac_of_random_and_body()
     {
         var body = Encoding.UTF8.GetBytes("""{"type":"Create"}""");
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("s3cret"), [.. Encoding.UTF8.GetBytes("rnd"), .. body]));
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("s3cret"), Encoding.UTF8.GetBytes("rnd").Concat(body).ToArray()));
         Assert.True(TalkBotOcsEndpoints.SignatureValid("s3cret", "rnd", body, signature));
         Assert.True(TalkBotOcsEndpoints.SignatureValid("s3cret", "rnd", body, signature.ToUpperInvariant()));
         Assert.False(TalkBotOcsEndpoints.SignatureValid("s3cret", "rnd2", body, signature));
