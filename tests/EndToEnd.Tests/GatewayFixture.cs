@@ -51,9 +51,9 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         if (off.ExitCode != 0) throw new InvalidOperationException(off.ToString());
     }
 
-    public static string JsonInfo(string appId, int port) => JsonSerializer.Serialize(new
+    public static string JsonInfo(string appId, int port, string version = "1.0.0") => JsonSerializer.Serialize(new
     {
-        id = appId, name = appId, version = "1.0.0", secret = Secret, port,
+        id = appId, name = appId, version, secret = Secret, port,
         routes = new object[]
         {
             new { url = "^/public$", verb = "GET", access_level = "PUBLIC" },
@@ -64,13 +64,13 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         },
     });
 
-    public Process StartTestExApp(string appId, int port)
+    public Process StartTestExApp(string appId, int port, string version = "1.0.0")
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(TestApps.TestExAppDll);
         psi.Environment["APP_ID"] = appId;
         psi.Environment["APP_SECRET"] = Secret;
-        psi.Environment["APP_VERSION"] = "1.0.0";
+        psi.Environment["APP_VERSION"] = version;
         psi.Environment["APP_HOST"] = "127.0.0.1";
         psi.Environment["APP_PORT"] = port.ToString();
         psi.Environment["NEXTCLOUD_URL"] = Url;

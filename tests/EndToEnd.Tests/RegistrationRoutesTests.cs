@@ -145,11 +145,11 @@ public sealed class RegistrationRoutesTests(GatewayFixture gw)
     }
 
     [Fact]
-    public async Task Registrations_of_an_app_disappear_with_app_unregister()
+    public async Task Registrations_are_kept_across_an_update_and_disappear_with_app_unregister()
     {
         var appId = gw.AppPrefix + "reg";
         var port = GatewayFixture.FreePort();
-        using var exApp = gw.StartTestExApp(appId, port);
+        var exApp = gw.StartTestExApp(appId, port);
         try
         {
             var reg = await gw.Cli("app:register", appId, GatewayFixture.DaemonName, "--json-info", GatewayFixture.JsonInfo(appId, port), "--wait-finish");
@@ -157,8 +157,22 @@ public sealed class RegistrationRoutesTests(GatewayFixture gw)
             foreach (var k in Kinds) Assert.Equal(200, (await CallAsync(port, "POST", k.Route, k.Register)).Status);
             Assert.Equal(200, (await CallAsync(port, "POST", "api/v1/talk_bot", """{"name":"Bot","route":"/bots/x","description":"d"}""")).Status);
             Assert.Equal(200, (await CallAsync(port, "POST", "api/v1/setup_checks")).Status);
-            var kinds = (await ListAsync(appId)).EnumerateArray().Select(r => r.GetProperty("kind").GetString()!).ToHashSet();
+            var before = await ListAsync(appId);
+            var kinds = before.EnumerateArray().Select(r => r.GetProperty("kind").GetString()!).ToHashSet();
             Assert.Equal(Kinds.Select(k => k.Name).Append("talk_bot").Append("setup_check").ToHashSet(), kinds);
+
+            // A manual install's update: the operator runs the new version, the platform disables, redeploys,
+            // initializes and enables it; the registrations stay (AppAPI keeps them too).
+            exApp.Kill(entireProcessTree: true);
+            exApp.Dispose();
+            exApp = gw.StartTestExApp(appId, port, "1.0.1");
+            var update = await gw.Cli("app:update", appId, "--json-info", GatewayFixture.JsonInfo(appId, port, "1.0.1"), "--wait-finish");
+            Assert.True(update.ExitCode == 0, update + "\n" + gw.Logs());
+            Assert.Equal("1.0.1", (await gw.GetAppAsync(appId)).GetProperty("version").GetString());
+            var after = await ListAsync(appId);
+            Assert.Equal(before.EnumerateArray().Select(r => (r.GetProperty("id").GetInt64(), r.GetProperty("kind").GetString())),
+                after.EnumerateArray().Select(r => (r.GetProperty("id").GetInt64(), r.GetProperty("kind").GetString())));
+            Assert.Equal(200, (await CallAsync(port, "GET", "api/v1/ui/top-menu?name=menu")).Status);
 
             var unregister = await gw.Cli("app:unregister", appId);
             Assert.True(unregister.ExitCode == 0, unregister.ToString());
@@ -170,6 +184,7 @@ public sealed class RegistrationRoutesTests(GatewayFixture gw)
         {
             await gw.Cli("app:unregister", appId, "--force", "--silent");
             exApp.Kill(entireProcessTree: true);
+            exApp.Dispose();
         }
     }
 }

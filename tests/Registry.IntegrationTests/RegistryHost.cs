@@ -46,6 +46,9 @@ public class RegistryHost : IAsyncLifetime
     /// <summary>What the registry announces after applying a snapshot (the lifecycle and the gateways hear it).</summary>
     public ConcurrentQueue<AppChanged> Changes { get; } = new();
     public ConcurrentQueue<AppUnregistered> Unregistered { get; } = new();
+    /// <summary>What the registry announces to a Nextcloud connector when registrations change.</summary>
+    public ConcurrentQueue<ExAppRegistrationSaved> RegistrationsSaved { get; } = new();
+    public ConcurrentQueue<ExAppRegistrationRemoved> RegistrationsRemoved { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -93,6 +96,8 @@ public class RegistryHost : IAsyncLifetime
                 e.Handler<UnregisterApp>(c => { Unregisters.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<AppChanged>(c => { Changes.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<AppUnregistered>(c => { Unregistered.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<ExAppRegistrationSaved>(c => { RegistrationsSaved.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<ExAppRegistrationRemoved>(c => { RegistrationsRemoved.Enqueue(c.Message); return Task.CompletedTask; });
             });
         });
         await _bus.StartAsync();
