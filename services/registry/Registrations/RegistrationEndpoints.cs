@@ -67,7 +67,7 @@ public static class RegistrationEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         if (BadRoute(req.Route) is not null) errors["route"] = [$"`route` must be 1-{RegistrationKinds.MaxKeyPart} characters without control characters."];
-        if (req.Name is null || FieldRules.Text("name", req.Name, 255) is { } n) errors["name"] = [$"`name` must be at most 255 characters without control characters."];
+        if (req.Name is null || FieldRules.Text("name", req.Name, 255) is not null) errors["name"] = [$"`name` must be at most 255 characters without control characters."];
         if (req.Description is null || FieldRules.Text("description", req.Description, 4096) is not null) errors["description"] = ["`description` must be at most 4096 characters without control characters."];
         if (req.Url is null || FieldRules.Text("url", req.Url, InputLimits.NextcloudUrl) is not null) errors["url"] = ["`url` must be an absolute URL."];
         if (errors.Count > 0) return Problems.Invalid(errors);

@@ -58,8 +58,11 @@ public static class RegistrationKinds
         if (key is null || key.Count != names.Length)
             return new() { ["key"] = [$"`key` of a {kind} must have {names.Length} parts ({string.Join(", ", names)})."] };
         for (var i = 0; i < key.Count; i++)
-            if (key[i] is null || FieldRules.Text($"key.{names[i]}", key[i], MaxKeyPart) is { } bad)
-                return new() { [$"key.{names[i]}"] = [FieldRules.Text($"key.{names[i]}", key[i] ?? "", MaxKeyPart) ?? $"`key.{names[i]}` is required."] };
+        {
+            var field = $"key.{names[i]}";
+            var problem = key[i] is null ? $"`{field}` is required." : FieldRules.Text(field, key[i], MaxKeyPart);
+            if (problem is not null) return new() { [field] = [problem] };
+        }
         if (!needsData) return null;
         if (data is not JsonObject) return new() { ["data"] = ["`data` must be a JSON object."] };
         if (System.Text.Encoding.UTF8.GetByteCount(data.ToJsonString()) > MaxDataBytes)
