@@ -134,6 +134,25 @@ public sealed class RegistrationRoutesTests(GatewayFixture gw)
     }
 
     [Fact]
+    public async Task Setup_checks_opt_in_and_out_and_only_enabled_apps_may_register()
+    {
+        var port = gw.ExAppPort;
+        Assert.Equal(200, (await CallAsync(port, "POST", "api/v1/setup_checks")).Status);
+        Assert.Single((await ListAsync(gw.AppId, "setup_check")).EnumerateArray());
+        Assert.Equal(200, (await CallAsync(port, "DELETE", "api/v1/setup_checks")).Status);
+        Assert.Empty((await ListAsync(gw.AppId, "setup_check")).EnumerateArray());
+        // AppAPI's opt-out answers [] also when the app had not opted in.
+        Assert.Equal(200, (await CallAsync(port, "DELETE", "api/v1/setup_checks")).Status);
+
+        using var http = GatewayHttp.From("127.0.0.45");
+        using var disabled = await http.SendAsync(GatewayHttp.ExApp(HttpMethod.Post, $"{gw.Url}/ocs/v2.php/apps/app_api/api/v1/ui/top-menu?format=json",
+            gw.DisabledAppId, GatewayFixture.Secret, json: """{"name":"m","displayName":"M"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, disabled.StatusCode);
+        Assert.Empty((await gw.AdminAsync(HttpMethod.Get, $"/admin/apps/{gw.DisabledAppId}/registrations", null)).Json.EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await gw.AdminAsync(HttpMethod.Get, "/admin/registrations?kind=widget", null)).Status);
+    }
+
+    [Fact]
     public async Task Removing_a_top_menu_entry_removes_its_states_scripts_and_styles()
     {
         var port = gw.ExAppPort;
