@@ -19,6 +19,14 @@ public sealed class GatewayOptions
     /// defaults to <see cref="NextcloudUrl"/>.</summary>
     public string NextcloudPublicUrl { get; set; } = "";
 
+    /// <summary>The platform's own Nextcloud account (an admin; use an app password): the gateway reads the user list
+    /// (<c>api/v1/users</c>) and delivers ExApp notifications with it. Empty: those routes answer that no account is
+    /// configured.</summary>
+    public string NextcloudServiceUser { get; set; } = "";
+
+    /// <summary>The password (or app password) of <see cref="NextcloudServiceUser"/>; never logged.</summary>
+    public string NextcloudServicePassword { get; set; } = "";
+
     /// <summary>Members of this Nextcloud group are admins (proxy ADMIN routes, admin OCS routes).</summary>
     [Required] public string NextcloudAdminGroup { get; set; } = "admin";
 

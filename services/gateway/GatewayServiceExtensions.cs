@@ -1,6 +1,7 @@
 using ExApps.Gateway.Admin;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Ocs;
+using ExApps.Gateway.Ocs.Registrations;
 using ExApps.Gateway.Proxy;
 using ExApps.Gateway.Registry;
 using ExApps.ServiceDefaults;
@@ -18,6 +19,9 @@ public static class GatewayServiceExtensions
         s.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.NextcloudUrl.Length == 0 || IsHttpUrl(o.NextcloudUrl), "Gateway:NextcloudUrl must be an absolute http(s) URL or empty.")
             .Validate(o => o.NextcloudPublicUrl.Length == 0 || IsHttpUrl(o.NextcloudPublicUrl), "Gateway:NextcloudPublicUrl must be an absolute http(s) URL or empty.")
+            .Validate(o => (o.NextcloudServiceUser.Length == 0) == (o.NextcloudServicePassword.Length == 0)
+                && !o.NextcloudServiceUser.Contains(':'),
+                "Gateway:NextcloudServiceUser and NextcloudServicePassword go together (both or neither); the user has no ':'.")
             .Validate(o => o.AppCacheTtl > TimeSpan.Zero && o.UserCacheTtl > TimeSpan.Zero, "Gateway:AppCacheTtl and UserCacheTtl must be positive.")
             .Validate(o => o.Throttle.MaxFailures > 0 && o.Throttle.BaseDelay >= TimeSpan.Zero && o.Throttle.MaxDelay >= o.Throttle.BaseDelay
                 && o.Throttle.Window > TimeSpan.Zero, "Gateway:Throttle needs MaxFailures > 0, 0 <= BaseDelay <= MaxDelay and a positive Window.")
@@ -63,6 +67,7 @@ public static class GatewayServiceExtensions
         s.AddSingleton<ClientAddress>();
         s.AddSingleton<AdminTokenCheck>();
         s.AddSingleton<NextcloudUsers>();
+        s.AddSingleton<Nextcloud.NextcloudServiceAccount>();
         s.AddSingleton<ExAppProxyClient>();
         s.AddScoped<AppApiAuthenticator>();
         s.AddScoped<ExAppRequester>();
@@ -83,7 +88,10 @@ public static class GatewayServiceExtensions
         app.UseMiddleware<AdminGate>();
         app.UseRouting();
         app.UseRequestTimeouts();
-        app.MapOcsGroup().MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapAdminOcsEndpoints();
+        var ocs = app.MapOcsGroup();
+        ocs.MapExAppOcsEndpoints().MapConfigOcsEndpoints().MapRegistrationOcsEndpoints().MapTalkBotOcsEndpoints().MapNextcloudOcsEndpoints();
+        // Last: it answers its own sub-group (api/v1/ex-app, admin only).
+        ocs.MapAdminOcsEndpoints();
         app.MapCapabilities();
         ExAppProxy.MapExAppProxy(app);
         app.MapReverseProxy(proxy => proxy.Use(ForwardErrors.InvokeAsync));

@@ -4,6 +4,7 @@ using ExApps.Registry.Api;
 using ExApps.Registry.Apps;
 using ExApps.Registry.Daemons;
 using ExApps.Registry.Persistence;
+using ExApps.Registry.Registrations;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
 using ExApps.ServiceDefaults;
@@ -51,6 +52,8 @@ public static class RegistryServiceExtensions
         s.AddScoped<AppOperations>();
         s.AddScoped<UpdateFlow>();
         s.AddScoped<AppUnregistration>();
+        s.AddSingleton<Registrations.RegistrationStore>();
+        s.AddSingleton<Registrations.TalkBotStore>();
         s.AddHttpClient(AppInfoLoader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         s.AddTransactionalOutbox(RegistrySchema.Name);
         s.AddSingleton<AppChangeFeed>();
@@ -72,8 +75,10 @@ public static class RegistryServiceExtensions
         var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>();
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
+        admin.MapRegistrationAdminEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapInternalEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapGatewayEndpoints();
+        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapRegistrationInternalEndpoints();
         return app;
     }
 }

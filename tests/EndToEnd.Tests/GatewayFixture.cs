@@ -39,6 +39,8 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         {
             ["Gateway__RegistryUrl"] = $"http://127.0.0.1:{BasePort + 1}",
             ["Gateway__NextcloudUrl"] = Nextcloud.Url,
+            ["Gateway__NextcloudServiceUser"] = StandInNextcloud.ServiceUser,
+            ["Gateway__NextcloudServicePassword"] = StandInNextcloud.ServicePassword,
             ["Gateway__Throttle__MaxFailures"] = MaxFailures.ToString(),
             ["Gateway__Throttle__BaseDelay"] = "00:00:00.020",
             ["Gateway__Throttle__MaxDelay"] = "00:00:00.200",
@@ -55,9 +57,9 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         if (off.ExitCode != 0) throw new InvalidOperationException(off.ToString());
     }
 
-    public static string JsonInfo(string appId, int port) => JsonSerializer.Serialize(new
+    public static string JsonInfo(string appId, int port, string version = "1.0.0") => JsonSerializer.Serialize(new
     {
-        id = appId, name = appId, version = "1.0.0", secret = Secret, port,
+        id = appId, name = appId, version, secret = Secret, port,
         routes = new object[]
         {
             new { url = "^/public$", verb = "GET", access_level = "PUBLIC" },
@@ -68,13 +70,13 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         },
     });
 
-    private Process StartTestExApp(string appId, int port)
+    public Process StartTestExApp(string appId, int port, string version = "1.0.0")
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(TestApps.TestExAppDll);
         psi.Environment["APP_ID"] = appId;
         psi.Environment["APP_SECRET"] = Secret;
-        psi.Environment["APP_VERSION"] = "1.0.0";
+        psi.Environment["APP_VERSION"] = version;
         psi.Environment["APP_HOST"] = "127.0.0.1";
         psi.Environment["APP_PORT"] = port.ToString();
         psi.Environment["NEXTCLOUD_URL"] = Url;

@@ -17,10 +17,16 @@ public sealed class StandInNextcloud : IAsyncDisposable
     public const string AliceBasic = "Basic YWxpY2U6YWxpY2UtcHc="; // alice:alice-pw
     public const string RootBasic = "Basic cm9vdDpyb290LXB3";       // root:root-pw
     public const string AliceCookie = "nc_session=alice-session";
+    /// <summary>The platform's own account (Gateway:NextcloudServiceUser/Password), an admin.</summary>
+    public const string ServiceUser = "platform";
+    public const string ServicePassword = "platform-pw";
+    private static readonly string ServiceBasic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ServiceUser}:{ServicePassword}"));
 
     private readonly WebApplication _app;
     public string Url { get; }
     public ConcurrentQueue<(string Method, string PathAndQuery, Dictionary<string, string> Headers)> Received { get; } = new();
+    /// <summary>Admin notifications received (the notifications app's API), in order.</summary>
+    public ConcurrentQueue<(string User, string ShortMessage, string LongMessage)> Notifications { get; } = new();
 
     private StandInNextcloud(WebApplication app, string url)
     {
@@ -42,6 +48,18 @@ public sealed class StandInNextcloud : IAsyncDisposable
         app.MapGet("/ocs/v2.php/cloud/users/{id}/groups", (string id, HttpContext http) => User(http) == id
             ? Results.Text(Ocs(id == "root" ? "{\"groups\":[\"admin\",\"staff\"]}" : "{\"groups\":[\"staff\"]}"), "application/json")
             : Results.StatusCode(403));
+        // The provisioning API's user list and the notifications app's admin notifications, for the platform's
+        // account only (as Nextcloud: both need an admin).
+        app.MapGet("/ocs/v2.php/cloud/users", (HttpContext http) => http.Request.Headers.Authorization.ToString() == ServiceBasic
+            ? Results.Text(Ocs("{\"users\":[\"alice\",\"root\",\"platform\"]}"), "application/json")
+            : Results.Text(Ocs("[]", 997), "application/json", statusCode: 401));
+        app.MapPost("/ocs/v2.php/apps/notifications/api/v2/admin_notifications/{user}", async (string user, HttpContext http) =>
+        {
+            if (http.Request.Headers.Authorization.ToString() != ServiceBasic) return Results.Text(Ocs("[]", 997), "application/json", statusCode: 401);
+            var form = await http.Request.ReadFormAsync();
+            nc.Notifications.Enqueue((user, form["shortMessage"].ToString(), form["longMessage"].ToString()));
+            return Results.Text(Ocs("[]"), "application/json");
+        });
         app.MapFallback(async (HttpContext http) =>
         {
             nc.Received.Enqueue((http.Request.Method, http.Request.Path + http.Request.QueryString,

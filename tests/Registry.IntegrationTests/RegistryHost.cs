@@ -50,6 +50,9 @@ public class RegistryHost : IAsyncLifetime
     /// <summary>What the registry announces after applying a snapshot (the lifecycle and the gateways hear it).</summary>
     public ConcurrentQueue<AppChanged> Changes { get; } = new();
     public ConcurrentQueue<AppUnregistered> Unregistered { get; } = new();
+    /// <summary>What the registry announces to a Nextcloud connector when registrations change.</summary>
+    public ConcurrentQueue<ExAppRegistrationSaved> RegistrationsSaved { get; } = new();
+    public ConcurrentQueue<ExAppRegistrationRemoved> RegistrationsRemoved { get; } = new();
 
     public virtual async Task InitializeAsync()
     {
@@ -103,6 +106,8 @@ public class RegistryHost : IAsyncLifetime
                 e.Handler<UnregisterApp>(c => { Unregisters.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<AppChanged>(c => { Changes.Enqueue(c.Message); return Task.CompletedTask; });
                 e.Handler<AppUnregistered>(c => { Unregistered.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<ExAppRegistrationSaved>(c => { RegistrationsSaved.Enqueue(c.Message); return Task.CompletedTask; });
+                e.Handler<ExAppRegistrationRemoved>(c => { RegistrationsRemoved.Enqueue(c.Message); return Task.CompletedTask; });
             });
         });
         await _bus.StartAsync();

@@ -42,6 +42,17 @@ public sealed record ReceivedRequest(
     string Query,
     IReadOnlyDictionary<string, string> Headers);
 
+/// <summary><c>POST /test/call</c>: a call this app makes to the platform with its own AppAPI credentials, as an
+/// ExApp built with nc_py_api would (<see cref="Path"/> below <c>/ocs/{ocs}.php/apps/app_api/</c>, query included;
+/// <see cref="Body"/> JSON text sent as the request body).</summary>
+public sealed record CallRequest(string Method, string Path, string? Body = null, string? User = null, string? Ocs = null);
+
+/// <summary>The platform's answer to a <see cref="CallRequest"/>.</summary>
+public sealed record CallResult(int Status, string Body);
+
+/// <summary>A Talk bot message this app received (<c>POST /bots/...</c>), as it arrived.</summary>
+public sealed record BotMessage(string Path, string Body, string Random, string Signature, string ContentType);
+
 /// <summary>Source-generated JSON so the trimmed single-file publish needs no reflection.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -54,4 +65,7 @@ public sealed record ReceivedRequest(
 [JsonSerializable(typeof(StateSnapshot))]
 [JsonSerializable(typeof(EchoBody))]
 [JsonSerializable(typeof(IReadOnlyList<ReceivedRequest>))]
+[JsonSerializable(typeof(CallRequest))]
+[JsonSerializable(typeof(CallResult))]
+[JsonSerializable(typeof(IReadOnlyList<BotMessage>))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

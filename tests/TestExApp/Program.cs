@@ -15,6 +15,7 @@ app.UseRequestRecorder();
 app.UseWebSockets();
 app.MapExAppProtocol();
 app.MapProxyTestRoutes();
+app.MapPlatformCallRoutes();
 app.Logger.LogInformation("{AppId} {Version} listening on {Url} (init mode {InitMode})",
     settings.AppId, settings.AppVersion, settings.ListenUrl, settings.InitMode);
 app.Run();

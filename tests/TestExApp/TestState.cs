@@ -48,6 +48,18 @@ public sealed class TestState(ExAppSettings settings)
         }
     }
 
+    private readonly List<BotMessage> _botMessages = [];
+
+    public void BotMessageReceived(BotMessage message)
+    {
+        lock (_gate) _botMessages.Add(message);
+    }
+
+    public IReadOnlyList<BotMessage> BotMessages()
+    {
+        lock (_gate) return [.. _botMessages];
+    }
+
     public IReadOnlyList<ReceivedRequest> Requests()
     {
         lock (_gate) return [.. _requests];

@@ -44,6 +44,14 @@ public sealed class RegistryClient(HttpClient http, IOptions<AdminOptions> admin
         return SendAsync(HttpMethod.Post, operation.Length == 0 ? path : $"{path}/{operation}", body, ct);
     }
 
+    /// <summary>Registrations (docs/registrations.md): <paramref name="operation"/> "" (save), "get" or "delete".</summary>
+    public Task<RegistryAnswer> RegistrationAsync(string appId, string kind, string operation, object body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"internal/apps/{Esc(appId)}/registrations/{Esc(kind)}{(operation.Length == 0 ? "" : "/" + operation)}", body, ct);
+
+    /// <summary>Talk bots: <paramref name="operation"/> "" (register), "delete" or "secret".</summary>
+    public Task<RegistryAnswer> TalkBotAsync(string appId, string operation, object body, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"internal/apps/{Esc(appId)}/talk-bots{(operation.Length == 0 ? "" : "/" + operation)}", body, ct);
+
     public Task<RegistryAnswer> ListAppsAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "admin/apps", null, ct);
 
     public Task<RegistryAnswer> GetAppAsync(string appId, CancellationToken ct) =>

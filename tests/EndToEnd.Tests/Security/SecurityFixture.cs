@@ -114,6 +114,7 @@ public sealed class SecurityFixture : PlatformFixture, IAsyncLifetime
         await using var cmd = new NpgsqlCommand("""
             SELECT (SELECT count(*) FROM registry.daemons)::text || '|' || (SELECT count(*) FROM registry.apps)::text || '|'
               || (SELECT count(*) FROM registry.app_config)::text || '|' || (SELECT count(*) FROM registry.app_preferences)::text || '|'
+              || (SELECT count(*) FROM registry.app_registrations)::text || '|'
               || coalesce((SELECT string_agg(appid || ':' || name || ':' || version || ':' || routes::text || ':' || deploy_options::text, ',' ORDER BY appid) FROM registry.apps), '')
               || '|' || coalesce((SELECT string_agg(name || ':' || host || ':' || deploy_config::text, ',' ORDER BY name) FROM registry.daemons), '')
             """, conn);
