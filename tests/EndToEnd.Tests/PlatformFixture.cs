@@ -19,6 +19,10 @@ public class PlatformFixture : IAsyncLifetime
     protected virtual string Name => Environment.GetEnvironmentVariable("EXAPPS_E2E_NAME") is { Length: > 0 } n ? n : "e2e";
     protected virtual int BasePort => int.TryParse(Environment.GetEnvironmentVariable("EXAPPS_E2E_PORT"), out var p) ? p : 18080;
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
+    protected virtual IDictionary<string, string> RegistrySettings => new Dictionary<string, string>();
+
+    /// <summary>Where the services' logs go (a fixture's own processes may log there too).</summary>
+    protected string LogDirectory => _logDir;
 
     /// <summary>The fixed name of another fixture, moved under EXAPPS_E2E_NAME when that is set (so "gw" becomes
     /// "sec-gw"), letting two runs of the same fixture on one machine stay apart.</summary>
@@ -57,7 +61,7 @@ public class PlatformFixture : IAsyncLifetime
             ["Admin__Token"] = AdminToken,
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
-        Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
+        Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new(RegistrySettings)
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
             ["Registry__PortRangeStart"] = (23500 + Math.Abs(BasePort - 18080) % 400).ToString(),
