@@ -114,7 +114,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
 
-    private async Task WaitHealthyAsync(ServiceProcess service, int port)
+    protected async Task WaitHealthyAsync(ServiceProcess service, int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -204,7 +204,7 @@ public class PlatformFixture : IAsyncLifetime
             await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
     }
 
-    private static async Task Check(Task<ProcessResult> run, string what)
+    protected static async Task Check(Task<ProcessResult> run, string what)
     {
         var r = await run;
         if (r.ExitCode != 0) throw new InvalidOperationException($"Could not {what}: {r}");

@@ -61,7 +61,7 @@ public sealed class StoreFixture : PlatformFixture, IAsyncLifetime
         var storeEnv = StoreEnvironment();
         _store = ServiceProcess.Start("appstore", RepoPaths.ServiceDll("appstore", "ExApps.AppStore"),
             new Dictionary<string, string>(storeEnv) { ["ASPNETCORE_URLS"] = StoreUrl }, LogDirectory);
-        await WaitStoreHealthyAsync();
+        await WaitHealthyAsync(_store, StorePort);
         var admin = RepoPaths.ServiceDll("appstore", "ExApps.AppStore");
         await Check(ProcessRunner.RunAsync("dotnet", [admin, "admin", "create-user", "--username", "dev", "--email", "dev@example.test", "--password", DevPassword], storeEnv), "create the developer's account");
         await Check(ProcessRunner.RunAsync("dotnet", [admin, "admin", "verify-email", "--username", "dev", "--email", "dev@example.test"], storeEnv), "verify the developer's e-mail");
@@ -170,23 +170,6 @@ public sealed class StoreFixture : PlatformFixture, IAsyncLifetime
         File.WriteAllText(CrlPath, PemEncoding.WriteString("X509 CRL", der) + "\n");
     }
 
-    private async Task WaitStoreHealthyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_store!.HasExited) throw new InvalidOperationException($"The store exited at start:\n{_store.Tail()}");
-            try
-            {
-                using var r = await Http.GetAsync($"{StoreUrl}/health");
-                if (r.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"The store was not healthy within 60 s:\n{_store!.Tail()}");
-    }
-
     private async Task DropStoreDatabaseAsync()
     {
         await using var conn = new NpgsqlConnection(TestSettings.PgAdmin);
@@ -200,12 +183,6 @@ public sealed class StoreFixture : PlatformFixture, IAsyncLifetime
         await using var cmd = db.CreateCommand(sql);
         cmd.Parameters.AddWithValue("a", appId);
         return await cmd.ExecuteScalarAsync();
-    }
-
-    private static async Task Check(Task<ProcessResult> run, string what)
-    {
-        var r = await run;
-        if (r.ExitCode != 0) throw new InvalidOperationException($"Could not {what}: {r}");
     }
 
     public new async Task DisposeAsync()
