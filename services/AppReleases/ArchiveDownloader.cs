@@ -29,7 +29,7 @@ public sealed class ArchiveDownloader(IHttpClientFactory clients, DownloadOption
         return services.AddSingleton(sp => new ArchiveDownloader(sp.GetRequiredService<IHttpClientFactory>(), limits(sp)));
     }
 
-    public static void ConfigureHandler(SocketsHttpHandler handler, DownloadOptions download)
+    private static void ConfigureHandler(SocketsHttpHandler handler, DownloadOptions download)
     {
         handler.AllowAutoRedirect = download.MaxDownloadRedirects > 0;
         if (download.MaxDownloadRedirects > 0) handler.MaxAutomaticRedirections = download.MaxDownloadRedirects;
