@@ -6,6 +6,11 @@ public static class AppApiProtocol
     /// <summary>The AppAPI version this platform speaks (sent as AA-VERSION and AA_VERSION).</summary>
     public const string Version = "32.0.0";
 
+    /// <summary>The Nextcloud version the platform claims by default: the gateway reports it (cloud/capabilities) and
+    /// the registry picks app store releases compatible with it (<c>Gateway:NextcloudVersion</c>,
+    /// <c>Registry:NextcloudVersion</c>).</summary>
+    public const string NextcloudVersion = "32.0.0";
+
     public const string DockerInstall = "docker-install";
     public const string ManualInstall = "manual-install";
 

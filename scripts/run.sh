@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform on this machine (Debian, root): RabbitMQ, PostgreSQL, dockerd and the local
-# registry, then the four services (gateway on http://127.0.0.1:8080), then shows it working: registers the local
-# Docker daemon and installs the sample ExApp with live progress. Ctrl-C stops the services.
+# registry, then the four services (gateway on http://127.0.0.1:8080) and this project's own app store
+# (http://127.0.0.1:8000, release archives on :8001; scripts/local-store.sh) with the test ExApp published to it,
+# then shows it working: registers the local Docker daemon and installs the sample ExApp with live progress.
+# Ctrl-C stops the services.
 #   scripts/run.sh            run in the foreground (demo included)
 #   scripts/run.sh --detach   start in the background and return;  scripts/run.sh stop   stops them
 #   EXAPPS_NO_DEMO=1          skip the demo
@@ -29,6 +31,12 @@ scripts/infra.sh start
 say "building"
 dotnet build Services.sln -c Release --nologo -v q -clp:ErrorsOnly
 scripts/build-test-image.sh
+# The store's CA and configuration (made once), and the settings that point the registry at the store.
+store_dir="${EXAPPS_STORE_DIR:-$root/.local/appstore}"
+scripts/local-store.sh prepare
+# shellcheck disable=SC1091
+. "$store_dir/env"
+services+=("appstore:ExApps.AppStore:$EXAPPS_STORE_PORT")
 
 mkdir -p "$run_dir" "$log_dir"
 stop_services
@@ -37,10 +45,17 @@ for s in "${services[@]}"; do
   if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then
     say "port $port already answers: is the platform already running? (scripts/run.sh stop)"; exit 1
   fi
-  ASPNETCORE_URLS="http://127.0.0.1:$port" nohup dotnet "services/$name/bin/Release/net10.0/$asm.dll" \
+  # The store keeps its own database whatever the platform's is.
+  db=()
+  [ "$name" = appstore ] && db=("ConnectionStrings__Postgres=$EXAPPS_STORE_PG")
+  env "${db[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" nohup dotnet "services/$name/bin/Release/net10.0/$asm.dll" \
     >"$log_dir/$name.log" 2>&1 &
   echo $! >"$run_dir/$name.pid"
 done
+# Where the store's developers put their release archives (the links they publish).
+nohup python3 -m http.server "$EXAPPS_RELEASES_PORT" --bind 127.0.0.1 --directory "$store_dir/releases" \
+  >"$log_dir/releases.log" 2>&1 &
+echo $! >"$run_dir/releases.pid"
 [ "${1:-}" = --detach ] || trap 'stop_services; say "stopped"' EXIT INT TERM
 
 for s in "${services[@]}"; do
@@ -52,6 +67,11 @@ for s in "${services[@]}"; do
   done
   say "$name up on http://127.0.0.1:$port (log: .local/logs/$name.log)"
 done
+if scripts/local-store.sh publish >"$log_dir/store-publish.log" 2>&1; then
+  say "app store: test-exapp 1.0.0 published (./appapi app:catalog lists the store, ./appapi app:register <appid> installs from it)"
+else
+  say "warning: publishing the test ExApp to the app store failed (.local/logs/store-publish.log); the platform runs without it"
+fi
 
 if [ -z "${EXAPPS_NO_DEMO:-}" ]; then
   say "demo: ./appapi daemon:register docker_local ... --net host --set-default"

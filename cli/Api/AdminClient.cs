@@ -86,6 +86,15 @@ public sealed class AdminClient : IDisposable
     public Task<JsonElement> UpdateAppAsync(string appId, UpdateAppRequest request, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"admin/apps/{Uri.EscapeDataString(appId)}/update", request, ct);
 
+    /// <summary>Installed apps with a newer compatible release in the app store.</summary>
+    public async Task<IReadOnlyList<AppUpdateView>> ListUpdatesAsync(CancellationToken ct) =>
+        Read<List<AppUpdateView>>(await SendAsync(HttpMethod.Get, "admin/apps/updates", null, ct));
+
+    /// <summary>The app store's apps, those matching <paramref name="search"/> when given.</summary>
+    public async Task<IReadOnlyList<CatalogEntryView>> SearchCatalogAsync(string? search, CancellationToken ct) =>
+        Read<List<CatalogEntryView>>(await SendAsync(HttpMethod.Get,
+            string.IsNullOrEmpty(search) ? "admin/catalog" : $"admin/catalog?search={Uri.EscapeDataString(search)}", null, ct));
+
     public Task<string> GetLogsAsync(string appId, int tail, CancellationToken ct) =>
         SendTextAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}/logs?tail={tail}", ct);
 

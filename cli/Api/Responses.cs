@@ -106,6 +106,30 @@ public sealed class OutcomeView
     public string Error { get; init => field = value ?? ""; } = "";
 }
 
+/// <summary>One entry of <c>GET /admin/apps/updates</c>: an installed app and the newer release the store offers.</summary>
+public sealed class AppUpdateView
+{
+    public string Appid { get; init => field = value ?? ""; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string Version { get; init => field = value ?? ""; } = "";
+    public string NewVersion { get; init => field = value ?? ""; } = "";
+    public bool Enabled { get; init; }
+    public string DaemonConfigName { get; init => field = value ?? ""; } = "";
+}
+
+/// <summary>One entry of <c>GET /admin/catalog</c>: <see cref="Version"/> is the release the platform would install
+/// (null: none compatible), <see cref="InstalledVersion"/> the installed one (null: not installed).</summary>
+public sealed class CatalogEntryView
+{
+    public string Appid { get; init => field = value ?? ""; } = "";
+    public string Name { get; init => field = value ?? ""; } = "";
+    public string Summary { get; init => field = value ?? ""; } = "";
+    public IReadOnlyList<string> Categories { get; init => field = value ?? []; } = [];
+    public string? Version { get; init; }
+    public string? InstalledVersion { get; init; }
+    public bool UpdateAvailable { get; init; }
+}
+
 /// <summary>Answer of <c>POST /admin/daemons/{name}/check</c>.</summary>
 public sealed class DaemonCheckView
 {

@@ -16,16 +16,22 @@ public static class AppFormatter
 
     public static readonly string[] TableHeaders = ["App ID", "Name", "Version", "Daemon", "Port", "State", "Status"];
 
-    /// <summary>The app list for people: one row per app with its daemon, port and where its status stands.</summary>
-    public static string Table(IReadOnlyList<AppView> apps) => TextTable.Render(TableHeaders, apps.Select(a => (IReadOnlyList<string>)
-    [
-        a.Appid, a.Name, a.Version, a.DaemonConfigName, a.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        a.Enabled ? "enabled" : "disabled",
-        a.Enabled && a.Health is { State: not "ok" and not "" } h ? $"{h.State}: {h.Reason}"
-        : a.Status.Error.Length > 0 ? "error: " + a.Status.Error
-            : a.Operation is { } op ? $"{op}: deploy {a.Status.Deploy}%, init {a.Status.Init}%"
-            : "",
-    ]).ToList());
+    /// <summary>The app list for people: one row per app with its daemon, port and where its status stands, and with
+    /// <paramref name="updates"/> (app id -> newer release) an Update column.</summary>
+    public static string Table(IReadOnlyList<AppView> apps, IReadOnlyDictionary<string, string>? updates = null) =>
+        TextTable.Render(updates is null ? TableHeaders : [.. TableHeaders, "Update"], apps.Select(a =>
+        {
+            IReadOnlyList<string> row =
+            [
+                a.Appid, a.Name, a.Version, a.DaemonConfigName, a.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                a.Enabled ? "enabled" : "disabled",
+                a.Enabled && a.Health is { State: not "ok" and not "" } h ? $"{h.State}: {h.Reason}"
+                : a.Status.Error.Length > 0 ? "error: " + a.Status.Error
+                    : a.Operation is { } op ? $"{op}: deploy {a.Status.Deploy}%, init {a.Status.Init}%"
+                    : "",
+            ];
+            return updates is null ? row : [.. row, updates.GetValueOrDefault(a.Appid) ?? ""];
+        }).ToList());
 
     /// <summary>e.g. <c>hello: deploy 100% | init  40% | init</c>.</summary>
     public static string ProgressLine(AppView app) =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ExApps.AppReleases;
 using ExApps.AppStore.Accounts;
 
 namespace ExApps.AppStore;
@@ -34,19 +35,9 @@ public sealed class AppStoreOptions : IValidatableObject
         foreach (var (name, rate) in new[] { ("AppUpload", Throttle.AppUpload), ("AppRegister", Throttle.AppRegister) })
             if (!ThrottleRate.TryParse(rate, out _))
                 yield return new($"AppStore:Throttle:{name} '{rate}' is not a rate such as 100/day (per second, minute, hour or day).");
-        if (Download.MaxDownloadSize <= 0 || Download.MaxDownloadFileSize <= 0 || Download.MaxUncompressedSize <= 0)
-            yield return new("AppStore:Download sizes must be positive.");
-        if (Download.MaxDownloadTimeout <= 0) yield return new("AppStore:Download:MaxDownloadTimeout must be positive (seconds).");
-        if (Download.MaxDownloadRedirects < 0) yield return new("AppStore:Download:MaxDownloadRedirects must not be negative.");
+        foreach (var problem in Download.Problems("AppStore:Download")) yield return new(problem);
         if (Certificates.ValidateCertificates)
-        {
-            if (string.IsNullOrWhiteSpace(Certificates.RootCaPath))
-                yield return new("AppStore:Certificates:RootCaPath is required (the CA that signs app certificates).");
-            else if (!File.Exists(Certificates.RootCaPath))
-                yield return new($"AppStore:Certificates:RootCaPath '{Certificates.RootCaPath}' does not exist.");
-            if (!string.IsNullOrWhiteSpace(Certificates.CrlPath) && !File.Exists(Certificates.CrlPath))
-                yield return new($"AppStore:Certificates:CrlPath '{Certificates.CrlPath}' does not exist.");
-        }
+            foreach (var problem in Certificates.Problems("AppStore:Certificates")) yield return new(problem);
         foreach (var (rule, pattern) in ArchiveFolderBlacklist)
         {
             string? error = null;
@@ -62,34 +53,4 @@ public sealed class ThrottleOptions
 {
     public string AppUpload { get; set; } = "100/day";
     public string AppRegister { get; set; } = "100/day";
-}
-
-public sealed class DownloadOptions
-{
-    /// <summary>Largest file read out of an archive (info.xml, CHANGELOG.md), bytes (MAX_DOWNLOAD_FILE_SIZE).</summary>
-    public long MaxDownloadFileSize { get; set; } = 1024 * 1024;
-    /// <summary>Seconds a release download may take in all (MAX_DOWNLOAD_TIMEOUT).</summary>
-    public int MaxDownloadTimeout { get; set; } = 60;
-    /// <summary>Redirects followed (MAX_DOWNLOAD_REDIRECTS).</summary>
-    public int MaxDownloadRedirects { get; set; } = 10;
-    /// <summary>Largest release archive, bytes (MAX_DOWNLOAD_SIZE).</summary>
-    public long MaxDownloadSize { get; set; } = 20 * 1024 * 1024;
-    /// <summary>Largest total of the archive's unpacked entries, bytes: a small archive must not unpack into
-    /// gigabytes while the store reads it.</summary>
-    public long MaxUncompressedSize { get; set; } = 200L * 1024 * 1024;
-    /// <summary>Folder for downloads in progress (RELEASE_DOWNLOAD_ROOT); the system's temp folder by default.</summary>
-    public string? ReleaseDownloadRoot { get; set; }
-    /// <summary>The real store takes only https download links; local stores and tests may allow http.</summary>
-    public bool AllowHttp { get; set; }
-}
-
-public sealed class CertificateOptions
-{
-    /// <summary>PEM file of the CA (and intermediates) that app certificates must chain to
-    /// (NEXTCLOUD_CERTIFICATE_LOCATION).</summary>
-    public string? RootCaPath { get; set; }
-    /// <summary>PEM CRL of revoked app certificates, signed by that CA (NEXTCLOUD_CRL_LOCATION). Optional.</summary>
-    public string? CrlPath { get; set; }
-    /// <summary>VALIDATE_CERTIFICATES: off only for development; signatures are then not checked either.</summary>
-    public bool ValidateCertificates { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ExApps.AppReleases;
 using ExApps.AppStore.Accounts;
 using ExApps.AppStore.Api;
 using ExApps.AppStore.Catalog;
@@ -50,15 +51,8 @@ public static class AppStoreServiceExtensions
             o.MimeTypes = ["application/json"];
         });
         builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
-        builder.Services.AddHttpClient(ArchiveDownloader.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var handler = new SocketsHttpHandler();
-                ArchiveDownloader.ConfigureHandler(handler, sp.GetRequiredService<IOptions<AppStoreOptions>>().Value.Download);
-                return handler;
-            });
-        builder.Services.AddSingleton<ArchiveDownloader>();
-        builder.Services.AddSingleton<CertificateValidator>();
+        ArchiveDownloader.AddArchiveDownloads(builder.Services, sp => sp.GetRequiredService<IOptions<AppStoreOptions>>().Value.Download);
+        builder.Services.AddSingleton(sp => new CertificateValidator(sp.GetRequiredService<IOptions<AppStoreOptions>>().Value.Certificates));
         builder.Services.AddSingleton<ReleasePublisher>();
         builder.Services.AddSingleton<CatalogReader>();
         return builder;

@@ -34,7 +34,7 @@ public sealed class GatewayOptions
     public bool AcceptNextcloudAdmins { get; set; } = true;
 
     /// <summary>The Nextcloud version reported by <c>cloud/capabilities</c>.</summary>
-    [Required] public string NextcloudVersion { get; set; } = "32.0.0";
+    [Required] public string NextcloudVersion { get; set; } = ExApps.Contracts.AppApiProtocol.NextcloudVersion;
 
     /// <summary>The log level (0 debug .. 4 fatal) ExApps read from the app_api capability.</summary>
     [Range(0, 4)] public int ExAppLogLevel { get; set; } = 1;

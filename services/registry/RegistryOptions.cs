@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using ExApps.Registry.Store;
 
 namespace ExApps.Registry;
 
 /// <summary>Section <c>Registry</c>.</summary>
-public sealed class RegistryOptions
+public sealed class RegistryOptions : IValidatableObject
 {
     public const string Section = "Registry";
 
@@ -30,6 +31,16 @@ public sealed class RegistryOptions
 
     /// <summary>Largest info.xml fetched from a URL.</summary>
     [Range(1024, 16 * 1024 * 1024)] public int MaxInfoXmlBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The Nextcloud version the platform claims: app store releases must be compatible with it. Keep it
+    /// equal to <c>Gateway:NextcloudVersion</c> (both default to the same).</summary>
+    public string NextcloudVersion { get; set; } = Contracts.AppApiProtocol.NextcloudVersion;
+
+    /// <summary>Section <c>Registry:AppStore</c>.</summary>
+    public StoreOptions AppStore { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context) =>
+        AppStore.Problems(NextcloudVersion).Select(p => new ValidationResult(p));
 }
 
 /// <summary>Section <c>Admin</c>: the token admin clients (and the gateway) present. Empty <see cref="Token"/>: the

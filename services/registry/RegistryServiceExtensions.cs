@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ExApps.AppReleases;
 using ExApps.Contracts;
 using ExApps.Registry.Api;
 using ExApps.Registry.Apps;
@@ -7,10 +8,12 @@ using ExApps.Registry.Persistence;
 using ExApps.Registry.Registrations;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
+using ExApps.Registry.Store;
 using ExApps.ServiceDefaults;
 using ExApps.ServiceDefaults.Outbox;
 using ExApps.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ExApps.Registry;
@@ -55,6 +58,11 @@ public static class RegistryServiceExtensions
         s.AddSingleton<Registrations.RegistrationStore>();
         s.AddSingleton<Registrations.TalkBotStore>();
         s.AddHttpClient(AppInfoLoader.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        s.AddHttpClient(StoreCatalog.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan) // StoreOptions.FeedTimeout
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All });
+        s.AddSingleton<StoreCatalog>();
+        s.AddSingleton<StoreReleases>();
+        ArchiveDownloader.AddArchiveDownloads(s, sp => sp.GetRequiredService<IOptions<RegistryOptions>>().Value.AppStore.Download);
         s.AddTransactionalOutbox(RegistrySchema.Name);
         s.AddSingleton<AppChangeFeed>();
         s.AddHostedService(sp => sp.GetRequiredService<AppChangeFeed>());
@@ -76,6 +84,7 @@ public static class RegistryServiceExtensions
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
         admin.MapRegistrationAdminEndpoints();
+        admin.MapCatalogEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapInternalEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapGatewayEndpoints();
         app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapRegistrationInternalEndpoints();

@@ -1,4 +1,4 @@
-using ExApps.AppStore.Releases;
+using ExApps.AppReleases;
 
 namespace ExApps.AppStore.Tests;
 

@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ExApps.AppStore.Cli;
-using ExApps.AppStore.Releases;
-using Microsoft.Extensions.Options;
+using ExApps.AppReleases;
 
 namespace ExApps.AppStore.Tests;
 
@@ -31,11 +30,8 @@ public sealed class CertificateFixture : IDisposable
         File.WriteAllText(Path.Combine(Dir, "app.key"), DevCertificates.PrivateKeyPem(App));
     }
 
-    public CertificateValidator Validator(string crl = "crl.pem") => new(Options.Create(new AppStoreOptions
-    {
-        SecretKey = new string('k', 32),
-        Certificates = new CertificateOptions { RootCaPath = Path.Combine(Dir, "ca.crt"), CrlPath = Path.Combine(Dir, crl) },
-    }));
+    public CertificateValidator Validator(string crl = "crl.pem") =>
+        new(new CertificateOptions { RootCaPath = Path.Combine(Dir, "ca.crt"), CrlPath = Path.Combine(Dir, crl) });
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }

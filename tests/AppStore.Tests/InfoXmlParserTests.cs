@@ -1,3 +1,4 @@
+using ExApps.AppReleases;
 using ExApps.AppStore.Releases;
 
 namespace ExApps.AppStore.Tests;

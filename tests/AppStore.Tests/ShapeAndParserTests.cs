@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ExApps.AppReleases;
 using ExApps.AppStore.Accounts;
 using ExApps.AppStore.Admin;
 using ExApps.AppStore.Catalog;
@@ -118,9 +119,9 @@ public sealed class SettingsTests
     [InlineData("not a url", true, false)]
     public void Download_links_must_be_https_unless_http_is_allowed(string url, bool allowHttp, bool accepted)
     {
-        if (accepted) Assert.NotNull(ExApps.AppStore.Releases.ArchiveDownloader.CheckUrl(url, allowHttp));
-        else Assert.StartsWith("download:", Assert.Throws<ExApps.AppStore.Releases.ReleaseCheckException>(
-            () => ExApps.AppStore.Releases.ArchiveDownloader.CheckUrl(url, allowHttp)).Message);
+        if (accepted) Assert.NotNull(ExApps.AppReleases.ArchiveDownloader.CheckUrl(url, allowHttp));
+        else Assert.StartsWith("download:", Assert.Throws<ExApps.AppReleases.ReleaseCheckException>(
+            () => ExApps.AppReleases.ArchiveDownloader.CheckUrl(url, allowHttp)).Message);
     }
 
     [Fact]

@@ -96,12 +96,11 @@ public sealed class AppCommandTests
     }
 
     [Fact]
-    public async Task Register_without_app_info_says_the_catalog_is_not_supported()
+    public void Register_without_app_info_asks_for_the_app_store_release()
     {
-        var run = await CliRunner.RunAsync("app:register", "hello");
+        var request = BuildRegister("hello", "docker_local", "--env", "A=1");
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("app store catalog is not supported yet", run.Err);
+        Assert.Equal("""{"appid":"hello","daemon":"docker_local","env":{"A":"1"}}""", JsonSerializer.Serialize(request, Json.Api));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExApps.Cli.Api;
+using ExApps.Cli.Commands.App;
 using ExApps.Cli.Output;
 
 namespace ExApps.Cli.Tests;
@@ -81,6 +82,25 @@ public sealed class FormattingTests
         Assert.Contains(lines, l => l.Contains("install: deploy 100%, init 40%") && l.Contains("disabled"));
         Assert.Contains(lines, l => l.Contains("error: Heartbeat check failed"));
     }
+
+    [Fact]
+    public void App_table_with_updates_adds_the_newer_release_of_the_apps_that_have_one()
+    {
+        var table = AppFormatter.Table([TestData.App(100, 100, "", enabled: true)], new Dictionary<string, string> { ["hello"] = "1.0.1" });
+        var lines = table.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("Update", lines[1]);
+        Assert.Contains(lines, l => l.Contains("hello") && l.Split('|', StringSplitOptions.RemoveEmptyEntries)[^1].Trim() == "1.0.1");
+    }
+
+    [Theory]
+    [InlineData("1.0.1", "1.0.0", true, "1.0.1 [installed 1.0.0, update available]")]
+    [InlineData("1.0.1", "1.0.1", false, "1.0.1 [installed 1.0.1]")]
+    [InlineData("1.0.1", null, false, "1.0.1 [not installed]")]
+    [InlineData(null, null, false, "no release compatible with this platform")]
+    [InlineData(null, "1.0.0", false, "no compatible release [installed 1.0.0]")]
+    public void Catalog_line_says_what_would_be_installed_and_what_is(string? version, string? installed, bool update, string expected) =>
+        Assert.Equal(expected, CatalogCommand.Line(new CatalogEntryView { Appid = "hello", Version = version, InstalledVersion = installed, UpdateAvailable = update }));
 
     [Theory]
     [InlineData(0, 0, "", "", false, "hello: deploy   0% | init   0% | waiting")]

@@ -4,9 +4,12 @@ namespace ExApps.Cli.Tests;
 public sealed class OperationCommandTests
 {
     [Theory]
-    [InlineData(new[] { "app:update" }, "Please specify the ExApp id (or --all).")]
-    [InlineData(new[] { "app:update", "--all" }, "--all and --showonly need the app store catalog")]
-    [InlineData(new[] { "app:update", "hello" }, "updating from the app store catalog is not supported yet")]
+    [InlineData(new[] { "app:update" }, "Please specify an app to update or \"--all\" to update all updatable apps")]
+    [InlineData(new[] { "app:update", "hello", "--all" }, "The \"--all\" flag is mutually exclusive with specifying app")]
+    [InlineData(new[] { "app:update", "hello", "--showonly" }, "--showonly goes with --all")]
+    [InlineData(new[] { "app:update", "--all", "--info-xml", "/tmp/info.xml" }, "--info-xml and --json-info update one app")]
+    [InlineData(new[] { "app:list", "--output", "xml" }, "Invalid --output value \"xml\"")]
+    [InlineData(new[] { "app:catalog", "--output", "table" }, "Invalid --output value \"table\": use plain, json or json_pretty.")]
     [InlineData(new[] { "app:update", "hello", "--json-info", "[1]" }, "Invalid --json-info: expected a JSON object")]
     [InlineData(new[] { "app:logs", "hello", "--tail", "0" }, "Invalid --tail value \"0\"")]
     [InlineData(new[] { "daemon:registry:add", "d", "--registry-from=ghcr.io" }, "Both --registry-from and --registry-to are required.")]

@@ -26,7 +26,7 @@ public sealed class CliUpdateTests(CliFixture platform)
             Assert.Contains("deploy 100%", reg.StdOut); // live progress lines when not on a terminal
             var before = (await Docker.InspectContainerAsync(container))!.Value;
             var envBefore = Docker.Env(before).ToDictionary(e => e.Name, e => e.Value);
-            await WriteMarkerAsync(volume);
+            await Docker.WriteToVolumeAsync(volume, "reg-marker", "kept");
 
             var same = await platform.Cli("app:update", appId, "--info-xml", TestApps.InfoXmlFor(appId));
             Assert.True(same.ExitCode == 0, same.ToString());
@@ -52,7 +52,7 @@ public sealed class CliUpdateTests(CliFixture platform)
             Assert.Contains(mounts, m => m.GetProperty("Source").GetString() == bindSource
                 && m.GetProperty("Destination").GetString() == "/extra" && !m.GetProperty("RW").GetBoolean());
             Assert.Contains(mounts, m => m.GetProperty("Type").GetString() == "volume" && m.GetProperty("Name").GetString() == volume);
-            Assert.Equal("kept", await ReadMarkerAsync(volume));
+            Assert.Equal("kept", await Docker.ReadFromVolumeAsync(volume, "reg-marker"));
 
             var disable = await platform.Cli("app:disable", appId);
             Assert.True(disable.ExitCode == 0, disable + "\n" + platform.Logs());
@@ -83,18 +83,4 @@ public sealed class CliUpdateTests(CliFixture platform)
             Directory.Delete(bindSource, recursive: true);
         }
     }
-
-    /// <summary>The volume's folder on this host (dockerd is local and the tests run as root).</summary>
-    private static async Task<string> VolumeFolderAsync(string volume)
-    {
-        var r = await ProcessRunner.RunAsync("docker", ["volume", "inspect", "-f", "{{.Mountpoint}}", volume]);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return r.StdOut.Trim();
-    }
-
-    private static async Task WriteMarkerAsync(string volume) =>
-        await File.WriteAllTextAsync(Path.Combine(await VolumeFolderAsync(volume), "reg-marker"), "kept");
-
-    private static async Task<string> ReadMarkerAsync(string volume) =>
-        await File.ReadAllTextAsync(Path.Combine(await VolumeFolderAsync(volume), "reg-marker"));
 }

@@ -25,4 +25,19 @@ public static class Docker
         .Select(e => e.GetString()!)
         .Select(e => (e[..e.IndexOf('=')], e[(e.IndexOf('=') + 1)..]))
         .ToList();
+
+    /// <summary>Writes a file into a volume from this host (dockerd is local and the tests run as root), to find it
+    /// again after a redeploy.</summary>
+    public static async Task WriteToVolumeAsync(string volume, string file, string text) =>
+        await File.WriteAllTextAsync(Path.Combine(await VolumeFolderAsync(volume), file), text);
+
+    public static async Task<string> ReadFromVolumeAsync(string volume, string file) =>
+        await File.ReadAllTextAsync(Path.Combine(await VolumeFolderAsync(volume), file));
+
+    private static async Task<string> VolumeFolderAsync(string volume)
+    {
+        var r = await ProcessRunner.RunAsync("docker", ["volume", "inspect", "-f", "{{.Mountpoint}}", volume]);
+        if (r.ExitCode != 0) throw new InvalidOperationException($"Volume {volume} cannot be inspected: {r}");
+        return r.StdOut.Trim();
+    }
 }

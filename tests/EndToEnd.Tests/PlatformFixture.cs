@@ -31,6 +31,10 @@ public class PlatformFixture : IAsyncLifetime
     protected virtual IDictionary<string, string> LifecycleSettings => new Dictionary<string, string>();
     /// <summary>Settings every service of this platform gets on top of the common ones.</summary>
     protected virtual IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>();
+    protected virtual IDictionary<string, string> RegistrySettings => new Dictionary<string, string>();
+
+    /// <summary>Where the services' logs go (a fixture's own processes may log there too).</summary>
+    protected string LogDirectory => _logDir;
 
     /// <summary>The fixed name of another fixture, moved under EXAPPS_E2E_NAME when that is set (so "gw" becomes
     /// "sec-gw"), letting two runs of the same fixture on one machine stay apart.</summary>
@@ -71,7 +75,7 @@ public class PlatformFixture : IAsyncLifetime
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
         foreach (var (key, value) in ServiceSettings) common[key] = value;
-        Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new()
+        Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new(RegistrySettings)
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
             ["Registry__PortRangeStart"] = (23500 + Math.Abs(BasePort - 18080) % 400).ToString(),
@@ -124,7 +128,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
 
-    private async Task WaitHealthyAsync(ServiceProcess service, int port)
+    protected async Task WaitHealthyAsync(ServiceProcess service, int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -207,7 +211,7 @@ public class PlatformFixture : IAsyncLifetime
             await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
     }
 
-    private static async Task Check(Task<ProcessResult> run, string what)
+    protected static async Task Check(Task<ProcessResult> run, string what)
     {
         var r = await run;
         if (r.ExitCode != 0) throw new InvalidOperationException($"Could not {what}: {r}");

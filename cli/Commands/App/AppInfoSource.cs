@@ -3,19 +3,19 @@ using ExApps.Cli.Api;
 
 namespace ExApps.Cli.Commands.App;
 
-/// <summary>Where <c>app:register</c> gets the app info from: <c>--json-info</c>, <c>--info-xml</c> (file or URL), or the catalog.</summary>
+/// <summary>Where <c>app:register</c> and <c>app:update</c> get the app info from: <c>--json-info</c>, <c>--info-xml</c>
+/// (file or URL), or, with neither, the app store (the platform takes the newest compatible release).</summary>
 public static class AppInfoSource
 {
     /// <summary>Fills the app-info fields of the request. AppAPI gives <c>--json-info</c> precedence over <c>--info-xml</c>.</summary>
-    /// <exception cref="CliException">Unreadable or malformed app info, or neither option given.</exception>
+    /// <exception cref="CliException">Unreadable or malformed app info.</exception>
     public static RegisterAppRequest Apply(RegisterAppRequest request, string? infoXml, string? jsonInfo)
     {
         if (jsonInfo is not null)
             return request with { JsonInfo = ParseJsonInfo(jsonInfo) };
 
         if (infoXml is null)
-            throw new CliException(
-                $"Failed to get app info for `{request.Appid}`: installing from the app store catalog is not supported yet; pass --info-xml PATH|URL or --json-info JSON.");
+            return request; // from the app store
 
         if (Uri.TryCreate(infoXml, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return request with { InfoXmlUrl = infoXml };

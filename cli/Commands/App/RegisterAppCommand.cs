@@ -20,7 +20,7 @@ public sealed class RegisterAppCommand : ICliCommand
             new("daemon-config-name", false, "Daemon to deploy on; the default daemon when omitted"),
         ],
         [
-            new("info-xml", OptionKind.Value, "Path to ExApp info.xml file (url or local path)"),
+            new("info-xml", OptionKind.Value, "Path to ExApp info.xml file (url or local path); without it and --json-info the app store's newest compatible release is installed"),
             new("json-info", OptionKind.Value, "ExApp info.xml in JSON format (wins over --info-xml)"),
             new("env", OptionKind.RepeatableValue, "Deploy option ENV_NAME=ENV_VALUE, passed to the container if the app declares the variable", ValueName: "NAME=VALUE"),
             new("mount", OptionKind.RepeatableValue, "Bind mount SRC_PATH:DST_PATH or SRC_PATH:DST_PATH:ro|rw (default rw)", ValueName: "SRC:DST[:ro|rw]"),
@@ -30,6 +30,7 @@ public sealed class RegisterAppCommand : ICliCommand
             new("test-deploy-mode", OptionKind.Flag, "[not supported]"),
         ],
         [
+            "hello-exapp docker_local --wait-finish",
             "hello-exapp docker_local --info-xml /path/to/info.xml --env GREETING=hi --mount /srv/data:/data:ro --wait-finish",
             "nc_py_api manual_install --json-info '{\"id\":\"nc_py_api\",\"name\":\"nc_py_api\",\"version\":\"1.0.0\",\"secret\":\"12345\",\"port\":9009}'",
         ]);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ExApps.AppReleases;
 using ExApps.AppStore.Accounts;
 using ExApps.AppStore.Publishing;
 using ExApps.AppStore.Releases;

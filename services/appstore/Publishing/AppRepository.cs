@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ExApps.AppReleases;
 using ExApps.AppStore.Catalog;
 using ExApps.AppStore.Persistence;
 using ExApps.AppStore.Releases;

@@ -1,4 +1,5 @@
 using System.Text;
+using ExApps.AppReleases;
 using ExApps.AppStore.Releases;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Xml;
 using System.Xml.Linq;
+using ExApps.AppReleases;
 using ExApps.AppStore.Versioning;
 
 namespace ExApps.AppStore.Releases;

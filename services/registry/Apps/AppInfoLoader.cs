@@ -4,17 +4,23 @@ using Microsoft.Extensions.Options;
 
 namespace ExApps.Registry.Apps;
 
-/// <summary>Turns the app info of a request (info.xml text, info.xml URL, or JSON) into a validated model.</summary>
+/// <summary>Turns the app info of a request (info.xml text, info.xml URL, or JSON) into a validated model. A request
+/// with none of them installs from the app store instead (Store/StoreReleases.cs), whose release archive brings its
+/// info.xml, validated by <see cref="Checked"/> like these.</summary>
 public sealed class AppInfoLoader(IHttpClientFactory http, IOptions<RegistryOptions> options)
 {
     public const string HttpClientName = "info-xml";
+
+    /// <summary>Whether the request gives app info itself (else it comes from the app store).</summary>
+    public static bool HasSource(string? infoXml, string? infoXmlUrl, JsonElement? jsonInfo) =>
+        infoXml is not null || infoXmlUrl is not null || jsonInfo is not null;
 
     public async Task<AppInfoModel> LoadAsync(string appId, string? infoXml, string? infoXmlUrl, JsonElement? jsonInfo,
         CancellationToken ct)
     {
         var given = new[] { infoXml is not null, infoXmlUrl is not null, jsonInfo is not null }.Count(x => x);
         if (given == 0)
-            throw new AppInfoException("info_xml", "No app info given: pass --info-xml or --json-info (the app store catalog is not supported yet).");
+            throw new AppInfoException("info_xml", "No app info given: pass --info-xml or --json-info, or install from the app store.");
         if (given > 1)
             throw new AppInfoException("info_xml", "Give only one of --info-xml and --json-info.");
 
@@ -26,8 +32,13 @@ public sealed class AppInfoLoader(IHttpClientFactory http, IOptions<RegistryOpti
         if (infoXmlUrl is { } u && Validation.FieldRules.Text("info_xml_url", u, Validation.InputLimits.InfoUrl) is { } badUrl)
             throw new AppInfoException("info_xml_url", badUrl);
 
-        var info = jsonInfo is { } json ? JsonInfoParser.Parse(json, appId)
-            : InfoXmlParser.Parse(infoXml ?? await FetchAsync(infoXmlUrl!, ct));
+        return Checked(appId, jsonInfo is { } json ? JsonInfoParser.Parse(json, appId)
+            : InfoXmlParser.Parse(infoXml ?? await FetchAsync(infoXmlUrl!, ct)));
+    }
+
+    /// <summary>Parsed app info that is for <paramref name="appId"/> and passes every rule (Validation/AppInfoRules.cs).</summary>
+    public static AppInfoModel Checked(string appId, AppInfoModel info)
+    {
         if (!string.Equals(info.Id, appId, StringComparison.Ordinal))
             throw new AppInfoException("id", $"The app info is for `{ServiceDefaults.Security.SafeText.ForLog(info.Id, 64)}`, not `{appId}`.");
         Validation.AppInfoRules.Check(info);

@@ -16,7 +16,7 @@ public static class AppOperationEndpoints
     {
         apps.MapPost("/{appId}/enable", Enable);
         apps.MapPost("/{appId}/disable", Disable);
-        apps.MapPost("/{appId}/update", (string appId, UpdateAppRequest req, UpdateFlow flow, CancellationToken ct) =>
+        apps.MapPost("/{appId}/update", (string appId, UpdateAppRequest? req, UpdateFlow flow, CancellationToken ct) =>
             flow.StartAsync(appId, req, ct));
         apps.MapGet("/{appId}/logs", Logs);
         return apps;

@@ -8,14 +8,16 @@ using ExApps.Registry.Daemons;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
+using ExApps.Registry.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ExApps.Registry.Apps;
 
-/// <summary>app:register: validates, stores the app with its port and secret, and asks the lifecycle to install it.</summary>
-public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, SecretProtector protector,
+/// <summary>app:register: validates, stores the app with its port and secret, and asks the lifecycle to install it.
+/// Without app info in the request, the app store's newest compatible release is verified and installed.</summary>
+public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, StoreReleases store, SecretProtector protector,
     AppOperations operations, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<AppRegistrar> log)
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
@@ -29,10 +31,11 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
         var mountErrors = Validation.RequestRules.Register(req);
         if (mountErrors.Count > 0) return Problems.Invalid(mountErrors);
 
-        AppInfoModel info;
+        AppInfoModel? info = null;
         try
         {
-            info = await loader.LoadAsync(appId, req.InfoXml, req.InfoXmlUrl, req.JsonInfo, ct);
+            if (AppInfoLoader.HasSource(req.InfoXml, req.InfoXmlUrl, req.JsonInfo))
+                info = await loader.LoadAsync(appId, req.InfoXml, req.InfoXmlUrl, req.JsonInfo, ct);
         }
         catch (AppInfoException e)
         {
@@ -51,6 +54,16 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, Se
             return Problems.Of(422, "daemon_unsupported", $"Daemon `{daemon.Name}` uses unsupported deploy method {daemon.AcceptsDeployId}.");
         if (await db.Apps.AnyAsync(a => a.AppId == appId, ct))
             return AlreadyRegistered(appId);
+
+        // From the store after the daemon and id checks, so a refused install downloads no release archive.
+        try
+        {
+            info ??= await store.LoadAsync(await store.NewestAsync(appId, ct), ct);
+        }
+        catch (StoreException e)
+        {
+            return e.ToResult();
+        }
 
         var deployOptions = new DeployOptionsDto(req.Env ?? [], req.Mounts ?? []);
         var declared = info.EnvironmentVariables.Select(v => v.Name).ToHashSet();

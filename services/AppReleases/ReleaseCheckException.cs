@@ -1,4 +1,4 @@
-namespace ExApps.AppStore.Releases;
+namespace ExApps.AppReleases;
 
 /// <summary>A release or registration refused for what the client sent (HTTP 400 with this message).</summary>
 public sealed class ReleaseCheckException(string message) : Exception(message);

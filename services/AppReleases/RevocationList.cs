@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ExApps.AppStore.Releases;
+namespace ExApps.AppReleases;
 
 /// <summary>An X.509 CRL (PEM or DER): who issued it and which serial numbers it revokes. .NET's chain builder only
 /// reads CRLs it downloads or caches itself, so the store reads the configured file directly, as the real store

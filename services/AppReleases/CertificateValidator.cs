@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Options;
 
-namespace ExApps.AppStore.Releases;
+namespace ExApps.AppReleases;
 
-/// <summary>The real store's certificate checks: an app certificate chains to the configured CA, is within its
-/// validity and not revoked by the configured CRL, its CN is the app id, and signatures (base64 RSA PKCS#1 SHA-512,
-/// what <c>openssl dgst -sha512 -sign</c> writes) verify with its key. The CA and CRL files are read at each
-/// check, so a new CRL takes effect without a restart.</summary>
-public sealed class CertificateValidator(IOptions<AppStoreOptions> options)
+/// <summary>The real store's certificate checks, which the platform makes again before it installs a release: an app
+/// certificate chains to the configured CA, is within its validity and not revoked by the configured CRL, its CN is
+/// the app id, and signatures (base64 RSA PKCS#1 SHA-512, what <c>openssl dgst -sha512 -sign</c> writes) verify
+/// with its key. The CA and CRL files are read at each check, so a new CRL takes effect without a restart.</summary>
+public sealed class CertificateValidator(CertificateOptions options)
 {
-    public bool Enabled => options.Value.Certificates.ValidateCertificates;
+    public bool Enabled => options.ValidateCertificates;
 
     public static X509Certificate2 Load(string pem)
     {
@@ -43,7 +42,7 @@ public sealed class CertificateValidator(IOptions<AppStoreOptions> options)
         {
             var reasons = chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct();
             throw new ReleaseCheckException($"Certificate is invalid: {string.Join("; ", reasons)} " +
-                $"(it must be signed by the store's CA '{roots.FirstOrDefault()?.Subject}')");
+                $"(it must be issued by the trusted CA '{roots.FirstOrDefault()?.Subject}')");
         }
         var crl = LoadCrl(roots.Concat(intermediates));
         if (crl is not null && crl.Issuer.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData) && crl.IsRevoked(certificate))
@@ -71,12 +70,12 @@ public sealed class CertificateValidator(IOptions<AppStoreOptions> options)
     private (X509Certificate2Collection Roots, X509Certificate2Collection Intermediates) LoadAuthorities()
     {
         var all = new X509Certificate2Collection();
-        try { all.ImportFromPemFile(options.Value.Certificates.RootCaPath!); }
+        try { all.ImportFromPemFile(options.RootCaPath!); }
         catch (Exception e) when (e is CryptographicException or IOException)
         {
-            throw new StoreConfigurationException($"The store's CA file cannot be read: {e.Message}", e);
+            throw new StoreConfigurationException($"The CA file cannot be read: {e.Message}", e);
         }
-        if (all.Count == 0) throw new StoreConfigurationException("The store's CA file holds no certificate.");
+        if (all.Count == 0) throw new StoreConfigurationException("The CA file holds no certificate.");
         var roots = new X509Certificate2Collection();
         var intermediates = new X509Certificate2Collection();
         foreach (var c in all) (c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) ? roots : intermediates).Add(c);
@@ -85,16 +84,16 @@ public sealed class CertificateValidator(IOptions<AppStoreOptions> options)
 
     private RevocationList? LoadCrl(IEnumerable<X509Certificate2> authorities)
     {
-        var path = options.Value.Certificates.CrlPath;
+        var path = options.CrlPath;
         if (string.IsNullOrWhiteSpace(path)) return null;
         RevocationList crl;
         try { crl = RevocationList.Parse(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or System.Formats.Asn1.AsnContentException or FormatException or CryptographicException)
         {
-            throw new StoreConfigurationException($"The store's CRL cannot be read: {e.Message}", e);
+            throw new StoreConfigurationException($"The CRL cannot be read: {e.Message}", e);
         }
         if (!authorities.Any(crl.IsSignedBy))
-            throw new StoreConfigurationException("The store's CRL is not signed by its CA.");
+            throw new StoreConfigurationException("The CRL is not signed by its CA.");
         return crl;
     }
 }

@@ -3,9 +3,9 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ExApps.AppStore.Releases;
+namespace ExApps.AppReleases;
 
-/// <summary>What the store reads out of a release archive: the single top folder (the app id), its
+/// <summary>What the store (and the platform) read out of a release archive: the single top folder (the app id), its
 /// <c>appinfo/info.xml</c> and changelogs (<c>CHANGELOG.md</c>, <c>CHANGELOG.&lt;lang&gt;.md</c>).</summary>
 public sealed record ArchiveContents(string AppFolder, string InfoXml, IReadOnlyDictionary<string, string> Changelogs);
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace ExApps.AppStore.Releases;
+namespace ExApps.AppReleases;
 
 /// <summary>A downloaded release archive in a temporary file, deleted on dispose.</summary>
 public sealed class DownloadedArchive(string path) : IDisposable
@@ -10,13 +10,26 @@ public sealed class DownloadedArchive(string path) : IDisposable
     public void Dispose() { try { File.Delete(Path); } catch (IOException) { } }
 }
 
-/// <summary>Downloads a release archive under the store's limits: https only (unless allowed), at most
+/// <summary>Downloads a release archive under <see cref="DownloadOptions"/>: https only (unless allowed), at most
 /// MaxDownloadRedirects redirects, MaxDownloadTimeout seconds in all and MaxDownloadSize bytes.</summary>
-public sealed class ArchiveDownloader(IHttpClientFactory clients, IOptions<AppStoreOptions> options)
+public sealed class ArchiveDownloader(IHttpClientFactory clients, DownloadOptions limits)
 {
     public const string ClientName = "release-downloads";
 
-    public static void ConfigureHandler(SocketsHttpHandler handler, DownloadOptions download)
+    /// <summary>Registers the download client (redirects as <paramref name="limits"/> allow, no transparent
+    /// decompression: the size limit counts the bytes on the wire, which are what is signed) and the downloader.</summary>
+    public static IServiceCollection AddArchiveDownloads(IServiceCollection services, Func<IServiceProvider, DownloadOptions> limits)
+    {
+        services.AddHttpClient(ClientName).ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            var handler = new SocketsHttpHandler();
+            ConfigureHandler(handler, limits(sp));
+            return handler;
+        });
+        return services.AddSingleton(sp => new ArchiveDownloader(sp.GetRequiredService<IHttpClientFactory>(), limits(sp)));
+    }
+
+    private static void ConfigureHandler(SocketsHttpHandler handler, DownloadOptions download)
     {
         handler.AllowAutoRedirect = download.MaxDownloadRedirects > 0;
         if (download.MaxDownloadRedirects > 0) handler.MaxAutomaticRedirections = download.MaxDownloadRedirects;
@@ -34,7 +47,6 @@ public sealed class ArchiveDownloader(IHttpClientFactory clients, IOptions<AppSt
 
     public async Task<DownloadedArchive> DownloadAsync(Uri url, CancellationToken ct)
     {
-        var limits = options.Value.Download;
         var name = url.Segments.LastOrDefault() is { Length: > 0 } last && last != "/" ? last : url.Host;
         var folder = limits.ReleaseDownloadRoot is { Length: > 0 } root ? root : System.IO.Path.GetTempPath();
         Directory.CreateDirectory(folder);
