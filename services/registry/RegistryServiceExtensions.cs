@@ -71,6 +71,7 @@ public static class RegistryServiceExtensions
         builder.AddServiceBus(x =>
         {
             x.AddConsumer<AppStatusProjection>(typeof(AppStatusProjectionDefinition));
+            x.AddConsumer<Timeline.TimelineConsumer>(typeof(Timeline.TimelineConsumerDefinition));
             x.AddRequestClient<CheckDaemon>();
             x.AddRequestClient<GetContainerLogs>();
         });

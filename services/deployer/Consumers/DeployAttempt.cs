@@ -11,7 +11,14 @@ namespace ExApps.Deployer.Consumers;
 public sealed class DeployAttempt(DeployRequested request, OperationRecord record, OperationLog log,
     IPublishEndpoint publish, ILogger logger)
 {
+    public const string Pulling = "pulling";
+    public const string Pulled = "pulled";
+    public const string Created = "created";
+    public const string Starting = "starting";
+    public const string Running = "running";
+
     private int? _last = record.LastProgress;
+    private bool _pulledReported;
 
     public DeployRequested Request => request;
 
@@ -21,11 +28,15 @@ public sealed class DeployAttempt(DeployRequested request, OperationRecord recor
     public (string Id, string? Reference)? ReplacedImage { get; private set; } =
         record.ReplacedImageId is { } id ? (id, record.ReplacedImageRef) : null;
 
-    public async Task ReportAsync(int progress, CancellationToken ct)
+    public async Task ReportAsync(int progress, CancellationToken ct, string? stage = null, long? pulledBytes = null,
+        long? totalBytes = null)
     {
         if (progress <= _last) return;
         _last = progress;
-        await publish.Publish(new DeployProgress(request.OperationId, request.AppId, progress), ct);
+        await publish.Publish(new DeployProgress(request.OperationId, request.AppId, progress)
+        {
+            Stage = stage, PulledBytes = pulledBytes, TotalBytes = totalBytes,
+        }, ct);
         try
         {
             await log.RecordProgressAsync(request.OperationId, progress, ct);
@@ -35,6 +46,23 @@ public sealed class DeployAttempt(DeployRequested request, OperationRecord recor
             // Only a later attempt reads it; the deploy itself does not depend on it.
             logger.LogWarning("Progress {Progress} of {AppId} not recorded: {Reason}", progress, request.AppId, e.Message);
         }
+    }
+
+    /// <summary>The image is on the engine: said once per attempt with the bytes pulled, even when the progress
+    /// value itself was already reported (an image that was there already pulls nothing).</summary>
+    public async Task ReportPulledAsync(int progress, long pulledBytes, long totalBytes, CancellationToken ct)
+    {
+        if (_pulledReported) return;
+        _pulledReported = true;
+        if (progress > _last)
+        {
+            await ReportAsync(progress, ct, Pulled, pulledBytes, totalBytes);
+            return;
+        }
+        await publish.Publish(new DeployProgress(request.OperationId, request.AppId, _last ?? progress)
+        {
+            Stage = Pulled, PulledBytes = pulledBytes, TotalBytes = totalBytes,
+        }, ct);
     }
 
     public async Task RememberReplacedImageAsync(string imageId, string? reference, CancellationToken ct)

@@ -23,8 +23,12 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
         var engine = engines.Get(request.Daemon);
         var name = names.Container(request.AppId);
 
-        await attempt.ReportAsync(0, ct);
-        var image = await images.AcquireAsync(engine, request, p => attempt.ReportAsync(p, ct), ct);
+        await attempt.ReportAsync(0, ct, DeployAttempt.Pulling);
+        var image = await images.AcquireAsync(engine, request, p => p.Done
+            ? attempt.ReportPulledAsync(p.Percent, p.PulledBytes, p.TotalBytes, ct)
+            : attempt.ReportAsync(p.Percent, ct, DeployAttempt.Pulling, p.PulledBytes, p.TotalBytes), ct);
+        // (also when the image was there already and there was nothing to pull)
+        await attempt.ReportPulledAsync(PullProgress.Max, 0, 0, ct);
         // Built before the old container goes, so that a request the engine would refuse leaves it in place.
         var body = ContainerSpecBuilder.Build(request, image, options.Value.RestartPolicy, names.Volume(request.AppId));
 
@@ -33,17 +37,17 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
             await attempt.RememberReplacedImageAsync(oldImage, old.Config?.Image, ct);
         if (old is not null && await engine.RemoveContainerAsync(name, force: true, ct))
             logger.LogInformation("Removed the previous container {Container}", name);
-        await attempt.ReportAsync(OldContainerRemoved, ct);
+        await attempt.ReportAsync(OldContainerRemoved, ct, DeployAttempt.Pulled);
 
         await engine.CreateVolumeAsync(names.Volume(request.AppId), ct);
         await engine.CreateContainerAsync(name, body, ct);
-        await attempt.ReportAsync(ContainerCreated, ct);
+        await attempt.ReportAsync(ContainerCreated, ct, DeployAttempt.Created);
 
         await engine.StartContainerAsync(name, ct);
-        await attempt.ReportAsync(ContainerStarting, ct);
+        await attempt.ReportAsync(ContainerStarting, ct, DeployAttempt.Starting);
 
         await waits.WaitRunningAsync(engine, name, ct);
-        await attempt.ReportAsync(ContainerRunning, ct);
+        await attempt.ReportAsync(ContainerRunning, ct, DeployAttempt.Running);
 
         await waits.WaitHealthyAsync(engine, name, ct);
         logger.LogInformation("Container {Container} runs {Image} on {Engine}", name, image, engine.Endpoint);

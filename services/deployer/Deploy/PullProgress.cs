@@ -12,9 +12,16 @@ public sealed class PullProgress
     private const double DownloadShare = 0.8;
 
     private readonly Dictionary<string, double> _layers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Current, long Total)> _bytes = new(StringComparer.Ordinal);
 
     /// <summary>The current deploy progress, 0..<see cref="Max"/>.</summary>
     public int Percent { get; private set; }
+
+    /// <summary>Bytes of the new layers downloaded so far, of <see cref="TotalBytes"/> (the sizes the engine announced
+    /// with its download progress; layers that were already there count nothing).</summary>
+    public long PulledBytes => _bytes.Values.Sum(b => b.Current);
+
+    public long TotalBytes => _bytes.Values.Sum(b => b.Total);
 
     /// <returns>true when <see cref="Percent"/> changed.</returns>
     public bool Apply(JSONMessage message)
@@ -26,6 +33,7 @@ public sealed class PullProgress
             _layers.Remove(id);
             return false;
         }
+        CountBytes(id, message);
         if (LayerFraction(message) is not { } fraction) return false;
         // A layer's statuses arrive in order, but a late "Downloading" must not undo "Pull complete".
         _layers[id] = Math.Max(fraction, _layers.GetValueOrDefault(id));
@@ -36,7 +44,22 @@ public sealed class PullProgress
     }
 
     /// <summary>The pull finished: every layer is in place.</summary>
-    public void Complete() => Percent = Max;
+    public void Complete()
+    {
+        Percent = Max;
+        foreach (var (id, b) in _bytes.ToList()) _bytes[id] = (b.Total, b.Total);
+    }
+
+    private void CountBytes(string id, JSONMessage m)
+    {
+        if (m.Status == "Downloading" && m.Progress is { Total: > 0 } p)
+        {
+            long total = p.Total.Value, current = p.Current ?? 0;
+            _bytes[id] = (Math.Clamp(Math.Max(current, _bytes.GetValueOrDefault(id).Current), 0L, total), total);
+        }
+        else if (m.Status is "Download complete" or "Extracting" or "Pull complete" && _bytes.TryGetValue(id, out var b))
+            _bytes[id] = (b.Total, b.Total);
+    }
 
     // null: not a layer message ("Pulling from <repo>" carries the tag as its id; "Digest:", "Status:" none).
     private static double? LayerFraction(JSONMessage m)

@@ -19,6 +19,7 @@ public static class AppEndpoints
         g.MapDelete("/{appId}", (string appId, bool? rm_data, bool? force, AppUnregistration unregistration, CancellationToken ct) =>
             unregistration.UnregisterAsync(appId, rm_data == true, force == true, ct));
         g.MapAppOperationEndpoints();
+        Timeline.TimelineEndpoints.MapTimelineEndpoints(g);
         admin.MapGet("/watch/apps", (HttpContext http, AppWatch watch, CancellationToken ct) => watch.StreamAsync(http, null, ct));
         return g;
     }

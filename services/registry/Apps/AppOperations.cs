@@ -58,8 +58,11 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
         await db.SaveChangesAsync(ct);
         var messages = new List<OutboxMessage> { OutboxMessage.Command(command(id)) };
         messages.AddRange(alsoPublish.Select(OutboxMessage.Event));
-        await outbox.AddAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction(),
-            messages, now, ct);
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
+        await outbox.AddAsync(conn, npgsqlTx, messages, now, ct);
+        await Timeline.AppTimeline.AppendAsync(conn, npgsqlTx, row.AppId,
+            [new Timeline.TimelineEvent("requested", $"{char.ToUpperInvariant(kind[0])}{kind[1..]} requested", now, id, "requested")], ct);
         await tx.CommitAsync(ct);
         outbox.Committed();
         return id;

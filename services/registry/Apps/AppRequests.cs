@@ -22,7 +22,8 @@ public sealed record EnableAppResult(string Appid, Guid OperationId);
 
 /// <summary><see cref="Operation"/> is the kind of the operation in flight (install, update, enable, disable,
 /// unregister) or null; <see cref="CurrentOperation"/> says more of it, <see cref="LastOperation"/> how the latest
-/// one ended.</summary>
+/// one ended. <see cref="DeployDetail"/> is the deployer's latest progress of the app's latest deploy (bytes pulled):
+/// it belongs to the operation it names.</summary>
 public sealed record AppView(
     string Appid,
     string Name,
@@ -35,7 +36,8 @@ public sealed record AppView(
     string? Operation,
     OperationView? CurrentOperation,
     OutcomeView? LastOperation,
-    HealthView? Health = null);
+    HealthView? Health = null,
+    Timeline.DeployDetail? DeployDetail = null);
 
 public sealed record RegisterAppResult(
     string Appid,

@@ -32,4 +32,6 @@ public sealed class AppRow
     /// <summary>How the app is doing while enabled (<c>AppHealth</c> JSON, from the lifecycle's snapshots).</summary>
     public string? Health { get; set; }
     public long CreatedTime { get; set; }
+    /// <summary>The deployer's latest progress of the app's deploy (<c>Timeline.DeployDetail</c> JSON: bytes pulled).</summary>
+    public string? DeployDetail { get; set; }
 }

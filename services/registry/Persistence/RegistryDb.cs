@@ -48,6 +48,7 @@ public sealed class RegistryDb(DbContextOptions<RegistryDb> options) : DbContext
             e.Property(x => x.LastOperation).HasColumnName("last_operation").HasColumnType("jsonb");
             e.Property(x => x.RequestedOperation).HasColumnName("requested_operation").HasColumnType("jsonb");
             e.Property(x => x.Health).HasColumnName("health").HasColumnType("jsonb");
+            e.Property(x => x.DeployDetail).HasColumnName("deploy_detail").HasColumnType("jsonb");
         });
     }
 }

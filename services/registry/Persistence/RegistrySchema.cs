@@ -76,6 +76,7 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
         // Issue 13: the health of enabled apps, as the lifecycle's watching sees it.
         new(12, "ALTER TABLE registry.apps ADD COLUMN health jsonb NULL;"),
         .. ExApps.Registry.Registrations.RegistrationSchema.Migrations,
+        .. ExApps.Registry.Timeline.TimelineSchema.Migrations,
     ];
 
     public async Task StartAsync(CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExApps.Contracts;
+using ExApps.Registry.Timeline;
 using MassTransit;
 using Npgsql;
 using NpgsqlTypes;
@@ -40,20 +41,24 @@ public sealed class AppStatusProjection(NpgsqlDataSource dataSource, ILogger<App
     }
 
     /// <returns>Whether the snapshot was applied, whether what the gateway caches changed, and the sequence the
-    /// record holds afterwards (null: no record of this registration).</returns>
+    /// record holds afterwards (null: no record of this registration). An applied snapshot adds its lines to the
+    /// app's timeline in the same transaction.</returns>
     private async Task<(bool Applied, bool Changed, long? Held)> ApplyAsync(AppStatusChanged s, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
             WITH old AS (
-                SELECT appid, enabled, version, status->>'type' AS type FROM registry.apps
-                WHERE appid = @a AND registration_id = @reg FOR UPDATE)
+                SELECT appid, enabled, version, status->>'type' AS type, operation, last_operation, status, health
+                FROM registry.apps WHERE appid = @a AND registration_id = @reg FOR UPDATE)
             UPDATE registry.apps a SET enabled = @enabled, version = @version, status = @status, status_seq = @seq,
                 operation = @op, last_operation = @last, health = @health,
                 requested_operation = CASE WHEN a.requested_operation->>'Id' IN (@opId, @lastId) THEN NULL
                                            ELSE a.requested_operation END
             FROM old WHERE a.appid = old.appid AND a.status_seq < @seq
-            RETURNING old.enabled <> @enabled OR old.version <> @version OR old.type <> @type
-            """);
+            RETURNING old.enabled <> @enabled OR old.version <> @version OR old.type <> @type,
+                old.operation::text, old.last_operation::text, old.status::text, old.health::text
+            """, conn, tx);
         var p = cmd.Parameters;
         p.AddWithValue("a", s.AppId);
         p.AddWithValue("reg", s.RegistrationId);
@@ -67,10 +72,27 @@ public sealed class AppStatusProjection(NpgsqlDataSource dataSource, ILogger<App
         p.AddWithValue("health", NpgsqlDbType.Jsonb, s.Health is null ? DBNull.Value : JsonSerializer.Serialize(s.Health));
         p.AddWithValue("opId", s.Operation?.Id.ToString() ?? "");
         p.AddWithValue("lastId", s.LastOperation?.Id.ToString() ?? "");
-        if (await cmd.ExecuteScalarAsync(ct) is bool changed) return (true, changed, s.Seq);
+        List<TimelineEvent>? events = null;
+        var changed = false;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await r.ReadAsync(ct))
+            {
+                changed = r.GetBoolean(0);
+                string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+                events = SnapshotEvents.Between(Text(1), Text(2), Text(3), Text(4), s);
+            }
+        }
+        if (events is not null)
+        {
+            await AppTimeline.AppendAsync(conn, tx, s.AppId, events, ct);
+            await tx.CommitAsync(ct);
+            return (true, changed, s.Seq);
+        }
+        await tx.RollbackAsync(ct);
 
-        await using var held = dataSource.CreateCommand(
-            "SELECT status_seq FROM registry.apps WHERE appid = @a AND registration_id = @reg");
+        await using var held = new NpgsqlCommand(
+            "SELECT status_seq FROM registry.apps WHERE appid = @a AND registration_id = @reg", conn);
         held.Parameters.AddWithValue("a", s.AppId);
         held.Parameters.AddWithValue("reg", s.RegistrationId);
         return (false, false, await held.ExecuteScalarAsync(ct) as long?);

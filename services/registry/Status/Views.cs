@@ -20,6 +20,7 @@ public static class Views
         var requested = a.RequestedOperation is null ? null : JsonSerializer.Deserialize<RequestedOperation>(a.RequestedOperation);
         var last = a.LastOperation is null ? null : JsonSerializer.Deserialize<OperationOutcome>(a.LastOperation);
         var health = a.Health is null ? null : JsonSerializer.Deserialize<AppHealth>(a.Health);
+        var detail = a.DeployDetail is null ? null : JsonSerializer.Deserialize<Timeline.DeployDetail>(a.DeployDetail, Timeline.DeployDetail.Json);
         // A request the lifecycle has not picked up yet shows as the operation, so that no client sees the app
         // idle between asking and the first snapshot.
         var current = requested is not null && running?.Id != requested.Id
@@ -28,7 +29,7 @@ public static class Views
         return new AppView(a.AppId, a.Name, a.Version, a.DaemonName, a.Port, a.Enabled, AppStatus.Parse(a.Status),
             a.CreatedTime, current?.Kind, current,
             last is null ? null : new OutcomeView(last.Id, last.Kind, last.Outcome, last.Error, last.EndedAt),
-            health is null ? null : new HealthView(health.State, health.Reason, health.Since, health.Restarts));
+            health is null ? null : new HealthView(health.State, health.Reason, health.Since, health.Restarts), detail);
     }
 }
 
