@@ -98,6 +98,10 @@ public sealed class AdminClient : IDisposable
     public Task<string> GetLogsAsync(string appId, int tail, CancellationToken ct) =>
         SendTextAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}/logs?tail={tail}", ct);
 
+    /// <summary>The app's timeline, oldest first: <c>[{id, at, kind, operation_id, step, message, data}]</c>.</summary>
+    public Task<JsonElement> GetEventsAsync(string appId, int? limit, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"admin/apps/{Uri.EscapeDataString(appId)}/events{(limit is { } n ? $"?limit={n}" : "")}", null, ct);
+
     public static string? Message(JsonElement body) => MessageOf(body);
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)

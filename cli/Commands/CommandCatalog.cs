@@ -24,6 +24,7 @@ public sealed class CommandCatalog
             new EnableAppCommand(),
             new DisableAppCommand(),
             new AppLogsCommand(),
+            new AppEventsCommand(),
             new CatalogCommand(),
             new RegisterDaemonCommand(),
             new ListDaemonsCommand(),

@@ -39,8 +39,11 @@ public sealed class RegistryOptions : IValidatableObject
     /// <summary>Section <c>Registry:AppStore</c>.</summary>
     public StoreOptions AppStore { get; set; } = new();
 
+    /// <summary>Section <c>Registry:TestDeploy</c>.</summary>
+    public TestDeploy.TestDeployOptions TestDeploy { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context) =>
-        AppStore.Problems(NextcloudVersion).Select(p => new ValidationResult(p));
+        AppStore.Problems(NextcloudVersion).Concat(TestDeploy.Problems()).Select(p => new ValidationResult(p));
 }
 
 /// <summary>Section <c>Admin</c>: the token admin clients (and the gateway) present. Empty <see cref="Token"/>: the

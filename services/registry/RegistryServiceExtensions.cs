@@ -67,6 +67,7 @@ public static class RegistryServiceExtensions
         s.AddSingleton<AppChangeFeed>();
         s.AddHostedService(sp => sp.GetRequiredService<AppChangeFeed>());
         s.AddSingleton<AppWatch>();
+        s.AddHostedService<TestDeploy.TestDeployRunner>();
 
         builder.AddServiceBus(x =>
         {

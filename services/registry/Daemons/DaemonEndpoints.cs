@@ -23,6 +23,7 @@ public static class DaemonEndpoints
             : Task.FromResult<IResult>(Problems.Invalid(new() { ["name"] = ["Name the daemon to remove: DELETE /admin/daemons?name=<name>."] })));
         g.MapPost("/{name}/check", DaemonCheck.CheckAsync);
         g.MapDaemonRegistryEndpoints();
+        TestDeploy.TestDeployEndpoints.MapTestDeployEndpoints(g);
         return g;
     }
 
