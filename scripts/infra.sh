@@ -7,7 +7,8 @@ set -euo pipefail
 STATE_DIR=${EXAPPS_STATE_DIR:-/var/lib/exapps-infra}
 LOG_DIR=$STATE_DIR/logs
 PG_PASSWORD=${EXAPPS_PG_PASSWORD:-exapps}
-PACKAGES=(rabbitmq-server postgresql docker.io docker-registry docker-compose haproxy curl ca-certificates jq file openssl debootstrap)
+# chromium: the headless browser of the web console's browser tests (tests/EndToEnd.Tests/Console).
+PACKAGES=(rabbitmq-server postgresql docker.io docker-registry docker-compose haproxy curl ca-certificates jq file openssl debootstrap chromium)
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 

@@ -62,6 +62,13 @@ public static class GatewayServiceExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
             .AddHttpMessageHandler(() => new OutgoingHeaderGuard());
 
+        s.AddOptions<Console.ConsoleOptions>().BindConfiguration(Console.ConsoleOptions.Section)
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionLifetime >= o.SessionIdleTimeout && o.MaxSessions > 0,
+                "Gateway:Console needs a positive SessionIdleTimeout, a SessionLifetime at least as long and MaxSessions > 0.")
+            .ValidateOnStart();
+        s.AddSingleton<Console.ConsoleSessions>();
+        s.AddSingleton<Console.ConsoleAuth>();
+        s.AddSingleton<Console.ConsoleAssets>();
         s.AddSingleton<AppCache>();
         s.AddSingleton<FailureThrottle>();
         s.AddSingleton<ClientAddress>();
@@ -93,6 +100,7 @@ public static class GatewayServiceExtensions
         // Last: it answers its own sub-group (api/v1/ex-app, admin only).
         ocs.MapAdminOcsEndpoints();
         app.MapCapabilities();
+        Console.ConsoleEndpoints.MapConsole(app);
         ExAppProxy.MapExAppProxy(app);
         app.MapReverseProxy(proxy => proxy.Use(ForwardErrors.InvokeAsync));
         return app;

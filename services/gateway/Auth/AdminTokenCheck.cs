@@ -14,6 +14,16 @@ public sealed class AdminTokenCheck(FailureThrottle throttle, ClientAddress addr
     {
         var header = http.Request.Headers.Authorization.ToString();
         if (header.Length == 0) return AttemptVerdict.Failed;
+        return await CheckAsync(http, () => AdminToken.Matches(header, token), "Admin token");
+    }
+
+    /// <summary>The console's sign-in: <paramref name="given"/> (the token typed into the form) against the admin
+    /// token, in the same bucket and with the same logging as a wrong <c>Authorization</c> header.</summary>
+    public Task<AttemptVerdict> VerifyTokenAsync(HttpContext http, string given, string token) =>
+        CheckAsync(http, () => AdminToken.Equal(given, token), "Console sign-in: admin token");
+
+    private async Task<AttemptVerdict> CheckAsync(HttpContext http, Func<bool> matches, string what)
+    {
         var ip = addresses.Of(http);
         var key = FailureThrottle.AdminKey(ip);
         if (!await throttle.Limiter.WaitAsync(key, http.RequestAborted))
@@ -22,10 +32,10 @@ public sealed class AdminTokenCheck(FailureThrottle throttle, ClientAddress addr
                 SafeText.ForLog(http.Request.Path.Value, 200), ip);
             return AttemptVerdict.Refused;
         }
-        var verdict = throttle.Limiter.Attempt(key, () => AdminToken.Matches(header, token));
+        var verdict = throttle.Limiter.Attempt(key, matches);
         if (verdict == AttemptVerdict.Failed)
-            log.LogWarning("Admin token rejected for {Method} {Path} from {Ip} ({Failures} wrong tokens from this address in the window)",
-                http.Request.Method, SafeText.ForLog(http.Request.Path.Value, 200), ip, throttle.Limiter.Failures(key));
+            log.LogWarning("{What} rejected for {Method} {Path} from {Ip} ({Failures} wrong tokens from this address in the window)",
+                what, http.Request.Method, SafeText.ForLog(http.Request.Path.Value, 200), ip, throttle.Limiter.Failures(key));
         else if (verdict == AttemptVerdict.Refused)
             log.LogWarning("Admin request {Method} {Path} from {Ip} refused: too many wrong admin tokens", http.Request.Method,
                 SafeText.ForLog(http.Request.Path.Value, 200), ip);
@@ -39,7 +49,10 @@ public static class AdminToken
     public static bool Matches(string authorizationHeader, string token)
     {
         if (!authorizationHeader.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(authorizationHeader["Bearer ".Length..].Trim()));
-        return CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        return Equal(authorizationHeader["Bearer ".Length..].Trim(), token);
     }
+
+    /// <summary>A token as given, compared in constant time.</summary>
+    public static bool Equal(string given, string token) => CryptographicOperations.FixedTimeEquals(
+        SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

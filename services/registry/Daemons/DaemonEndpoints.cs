@@ -22,6 +22,7 @@ public static class DaemonEndpoints
             ? Unregister(name, db, log, ct)
             : Task.FromResult<IResult>(Problems.Invalid(new() { ["name"] = ["Name the daemon to remove: DELETE /admin/daemons?name=<name>."] })));
         g.MapPost("/{name}/check", DaemonCheck.CheckAsync);
+        g.MapPost("/{name}/default", SetDefault);
         g.MapDaemonRegistryEndpoints();
         TestDeploy.TestDeployEndpoints.MapTestDeployEndpoints(g);
         return g;
@@ -89,6 +90,21 @@ public static class DaemonEndpoints
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var rows = await db.Daemons.OrderBy(d => d.Name).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(r => r.ToView(counts.GetValueOrDefault(r.Name))).ToList());
+    }
+
+    /// <summary>Makes the daemon the default (installs that name none use it); the previous default stops being one.</summary>
+    private static async Task<IResult> SetDefault(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Daemons.FindAsync([name], ct) is not { } row) return NotFound(name);
+        if (!row.IsDefault)
+        {
+            await db.Daemons.Where(d => d.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, false), ct);
+            await db.Daemons.Where(d => d.Name == name).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, true), ct);
+            await tx.CommitAsync(ct);
+            log.LogInformation("Daemon {Daemon} is the default now", name);
+        }
+        return TypedResults.Ok(new { message = $"Daemon config `{name}` is the default." });
     }
 
     private static async Task<IResult> Unregister(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
