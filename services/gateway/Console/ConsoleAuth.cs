@@ -27,7 +27,8 @@ public sealed class ConsoleAuth(ConsoleSessions sessions, IOptions<ConsoleOption
     public static bool ChangeAllowed(HttpContext http, ConsoleSession session, string? formToken = null) =>
         SameOrigin(http) && ConsoleSessions.CsrfMatches(session, http.Request.Headers[CsrfHeader].ToString() is { Length: > 0 } h ? h : formToken);
 
-    /// <summary>No <c>Origin</c> (or <c>Sec-Fetch-Site</c>) that says the request was made by another site.</summary>
+    /// <summary>No <c>Origin</c> (or <c>Sec-Fetch-Site</c>) that says the request was made by another site; an opaque
+    /// origin (<c>null</c>: a sandboxed frame, a redirect from elsewhere) counts as foreign.</summary>
     public static bool SameOrigin(HttpContext http)
     {
         var site = http.Request.Headers["Sec-Fetch-Site"].ToString();

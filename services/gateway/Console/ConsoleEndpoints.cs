@@ -22,8 +22,7 @@ public static class ConsoleEndpoints
             SecurityHeaders(http.Response);
             return await next(context);
         });
-        g.MapGet("", () => Results.Redirect("/console/"));
-        g.MapGet("/", Index);
+        g.MapGet("/", Index); // also /console (routing ignores the trailing slash)
         g.MapGet("/login", (HttpContext http, ConsoleAuth auth) => auth.SessionOf(http) is null
             ? LoginPage(http, null, 200) : Results.Redirect("/console/"));
         g.MapPost("/login", SignIn).DisableAntiforgery();
@@ -98,7 +97,8 @@ public static class ConsoleEndpoints
         r.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         r.Headers.XContentTypeOptions = "nosniff";
-        r.Headers["Referrer-Policy"] = "no-referrer";
+        // (not no-referrer: then a browser sends "Origin: null" with the sign-in form, which cannot be told from a foreign one)
+        r.Headers["Referrer-Policy"] = "same-origin";
         r.Headers.XFrameOptions = "DENY";
     }
 }

@@ -63,14 +63,15 @@ public sealed class ConsoleBrowserTests(ConsoleFixture platform)
         await page.WaitForSelectorAsync("#register-form");
         // The CLI's own check first (a missing argument), then the registry's message next to the field it names.
         await page.ClickAsync("#register");
-        Assert.Contains("missing: \"name\"", await page.TextContentAsync(".field-error[data-field=name]"));
+        await page.Locator(".field-error[data-field=name]", new() { HasText = "missing: \"name\"" }).WaitForAsync();
         await page.FillAsync("#name", Daemon);
         await page.FillAsync("#display_name", "Console Docker");
         await page.FillAsync("#host", "http://127.0.0.1:2375");
         await page.FillAsync("#nextcloud_url", platform.GatewayUrl);
         await page.FillAsync("#net", "host");
         await page.ClickAsync("#register");
-        Assert.Contains("must not start with a scheme", await page.TextContentAsync(".field-error[data-field=host]"));
+        await page.Locator(".field-error[data-field=host]", new() { HasText = "must not start with a scheme" }).WaitForAsync();
+        Assert.Equal(0, await page.Locator(".field-error[data-field=name]").CountAsync());
         await platform.ScreenshotAsync(page, "02-daemon-register-error");
 
         await page.FillAsync("#host", "/var/run/docker.sock");
@@ -145,7 +146,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture platform)
         await page.ClickAsync("nav a[data-page=install]");
         await page.CheckAsync("#install-src-file");
         await page.SetInputFilesAsync("#install-file", TestApps.InfoXmlFor(AppId));
-        await page.WaitForFunctionAsync($"document.querySelector('#appid').value === '{AppId}'");
+        await WaitUntilAsync(page, $"document.querySelector('#appid').value === '{AppId}'");
         await page.ClickAsync("#add-env");
         await page.FillAsync("[name=env-name]", "TEST_INIT_MODE");
         await page.FillAsync("[name=env-value]", "progress");
@@ -167,6 +168,18 @@ public sealed class ConsoleBrowserTests(ConsoleFixture platform)
             Assert.True(seen.Take(firstEnabled).Any(s => s.StartsWith("init:")), string.Join(", ", seen));
         }
         await other.Context.CloseAsync();
+    }
+
+    /// <summary>Polls <paramref name="expression"/> in the page until it is true (Playwright's WaitForFunction would
+    /// evaluate a string, which the console's Content-Security-Policy rightly forbids).</summary>
+    private static async Task WaitUntilAsync(IPage page, string expression, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await page.EvaluateAsync<bool>($"!!({expression})"))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Never true in {seconds} s: {expression}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Records every state and progress value the app's row shows, and marks the page to prove it is not reloaded.</summary>
@@ -198,7 +211,7 @@ public sealed class ConsoleBrowserTests(ConsoleFixture platform)
     {
         await page.ClickAsync($"tr[data-appid='{AppId}'] a");
         await page.WaitForSelectorAsync("#timeline li[data-kind=disabled]");
-        await page.WaitForFunctionAsync("[...document.querySelectorAll('#timeline li[data-kind=enabled]')].length >= 2");
+        await WaitUntilAsync(page, "[...document.querySelectorAll('#timeline li[data-kind=enabled]')].length >= 2");
         var lines = await page.Locator("#timeline li").AllTextContentsAsync();
         Assert.Contains(lines, l => l.Contains("Install requested"));
         Assert.Contains(lines, l => l.Contains("Heartbeat answered"));
@@ -208,9 +221,9 @@ public sealed class ConsoleBrowserTests(ConsoleFixture platform)
 
         await page.FillAsync("#tail", "50");
         await page.ClickAsync("#load-logs");
-        await page.WaitForFunctionAsync("document.querySelector('#logs').textContent.includes('init progress')");
+        await WaitUntilAsync(page, "document.querySelector('#logs').textContent.includes('init progress')");
         await page.CheckAsync("#follow");
-        await page.WaitForFunctionAsync("document.querySelector('#logs-state').textContent.startsWith('read at')");
+        await WaitUntilAsync(page, "document.querySelector('#logs-state').textContent.startsWith('read at')");
         await platform.ScreenshotAsync(page, "06-app-timeline-logs");
         await page.UncheckAsync("#follow");
     }

@@ -133,6 +133,7 @@ function registerForm(reload) {
     h('button', { type: 'submit', id: 'register' }, 'Register'));
   form.addEventListener('submit', async e => {
     e.preventDefault();
+    form.querySelectorAll('.field-error, .form-error').forEach(x => x.remove());
     const v = n => form.elements[n].value.trim();
     // The CLI's own checks, with its messages.
     const local = {};
