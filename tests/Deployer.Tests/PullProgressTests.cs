@@ -93,6 +93,32 @@ public sealed class PullProgressTests
         Assert.Equal(PullProgress.Max, progress.Percent);
     }
 
+    [Fact]
+    public void Bytes_count_the_new_layers_downloads_and_reach_their_total_when_the_pull_completes()
+    {
+        var progress = new PullProgress();
+        progress.Apply(Layer("a", "Already exists"));
+        progress.Apply(Layer("b", "Downloading", 1000, 4000));
+        progress.Apply(Layer("c", "Downloading", 500, 6000));
+        Assert.Equal((1500L, 10000L), (progress.PulledBytes, progress.TotalBytes));
+        progress.Apply(Layer("b", "Download complete"));
+        Assert.Equal((4500L, 10000L), (progress.PulledBytes, progress.TotalBytes));
+        progress.Apply(Layer("c", "Downloading", 100, 6000)); // a late, smaller report changes nothing
+        Assert.Equal(4500L, progress.PulledBytes);
+        progress.Complete();
+        Assert.Equal((10000L, 10000L), (progress.PulledBytes, progress.TotalBytes));
+    }
+
+    [Fact]
+    public void The_recorded_pull_ends_with_every_downloaded_byte_counted()
+    {
+        var progress = new PullProgress();
+        foreach (var m in Recorded("pull-three-layers.jsonl")) progress.Apply(m);
+        progress.Complete();
+        Assert.True(progress.TotalBytes > 12_000_000, progress.TotalBytes.ToString());
+        Assert.Equal(progress.TotalBytes, progress.PulledBytes);
+    }
+
     private static JSONMessage Layer(string id, string status, long? current = null, long? total = null) =>
         new() { Status = status, ID = id, Progress = current is null ? null : new JSONProgress { Current = current, Total = total } };
 }

@@ -21,13 +21,14 @@ public static class SnapshotEvents
 
         if (op is not null && op.Id != before?.Id)
             events.Add(new("started", $"{Capital(op.Kind)} started", op.StartedAt, op.Id, op.Step));
+        // Init progress (each tenth crossed) while an operation inits; it comes before the step it led to.
+        // (a new init_start_time: init started again from 0)
+        var fromInit = s.Status.InitStartTime != status.InitStartTime ? 0 : status.Init;
+        if (op is not null && op.Step is "init_visible" or "calling_init" or "initializing" or "enable_visible" or "enabling"
+            && s.Status.Init / 10 > fromInit / 10)
+            events.Add(new("init", $"Init at {s.Status.Init} %", s.At, op.Id, op.Step, new { init = s.Status.Init }));
         if (op is not null && (op.Id != before?.Id || op.Step != before.Step) && StepText(op.Step) is { } text)
             events.Add(new("step", text, s.At, op.Id, op.Step, StepData(op.Step, s.Status)));
-
-        var sameOperation = op is not null && op.Id == before?.Id;
-        var fromInit = sameOperation || op is null ? status.Init : 0;
-        if (op is not null && s.Status.Init / 10 > fromInit / 10 && s.Status.Init > 0)
-            events.Add(new("init", $"Init at {s.Status.Init} %", s.At, op.Id, op.Step, new { init = s.Status.Init }));
 
         if (s.LastOperation is { } end && end.Id != last?.Id)
         {

@@ -58,6 +58,8 @@ public sealed class TimelineConsumer(NpgsqlDataSource dataSource) :
 
         var line = m.Stage switch
         {
+            // (the pull's own report carries its bytes; later reports of the same stage do not)
+            "pulled" when m.TotalBytes is null => null,
             "pulled" => m.TotalBytes > 0 ? $"Image pulled: {DeployDetail.Size(m.TotalBytes.Value)} downloaded"
                 : "Image pulled: it was on the engine already",
             "created" => "Container created",

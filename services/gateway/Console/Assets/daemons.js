@@ -36,7 +36,7 @@ function daemonRow(d, reload, panel) {
     h('td', { 'data-label': 'Daemon' }, h('strong', {}, d.display_name), ` (${d.name}) `,
       d.is_default ? h('span', { class: 'badge ok', 'data-default': 'true' }, 'default') : null),
     h('td', { 'data-label': 'Deploy id' }, d.deploy_id),
-    h('td', { 'data-label': 'Host' }, `${d.protocol}://${d.host}`),
+    h('td', { 'data-label': 'Host' }, d.host.startsWith('/') ? `${d.host} (socket)` : `${d.protocol}://${d.host}`),
     h('td', { 'data-label': 'Network' }, cfg.net || ''),
     h('td', { 'data-label': 'Compute device' }, device || 'cpu'),
     h('td', { 'data-label': 'ExApps' }, String(d.apps_count)),
