@@ -39,10 +39,16 @@ public sealed class SocketForward : IAsyncDisposable
         _listener = null;
     }
 
+    /// <summary>The engine is back (a no-op while it is reachable).</summary>
     public void Restore()
     {
+        if (_listener is not null)
+        {
+            return;
+        }
         _cut = new CancellationTokenSource();
         _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Start();
         var listener = _listener;
         var cut = _cut.Token;
