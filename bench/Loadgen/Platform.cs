@@ -12,6 +12,7 @@ public sealed class Platform : IAsyncDisposable
     public const string Vhost = "exapps-bench";
     public const int GatewayPort = 28080;
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<string, (Process Process, string Folder, string Assembly, int Port, Dictionary<string, string> Extra)> _named = [];
     private readonly string _root;
     private readonly string _logs;
 
@@ -61,12 +62,24 @@ public sealed class Platform : IAsyncDisposable
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (k, v) in extra) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
-        var log = new StreamWriter(Path.Combine(_logs, name + ".log")) { AutoFlush = true };
+        _named[name] = (p, folder, assembly, port, extra);
+        var log = new StreamWriter(Path.Combine(_logs, name + ".log"), append: true) { AutoFlush = true };
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _processes.Add(p);
+    }
+
+    /// <summary>kill -9 of one service, then the same service started again (as a supervisor would).</summary>
+    public async Task KillAndRestartAsync(string name)
+    {
+        var (process, folder, assembly, port, extra) = _named[name];
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        _processes.Remove(process);
+        Start(name, folder, assembly, port, extra);
+        await HealthyAsync(port);
     }
 
     private static async Task HealthyAsync(int port)

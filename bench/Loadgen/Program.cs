@@ -93,6 +93,13 @@ if (mode == "flood")
     return 0;
 }
 
+if (mode == "faults")
+{
+    // loadgen faults FAULT COUNT
+    Console.WriteLine(JsonSerializer.Serialize(await Faults.RunAsync(root, args[1], int.Parse(args[2]), admin)));
+    return 0;
+}
+
 if (mode == "trace")
 {
     // One install, step by step as the registry shows it (where the time of an install goes).
@@ -116,7 +123,7 @@ if (mode == "trace")
     return 0;
 }
 
-Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen flood | loadgen trace");
+Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen flood | loadgen trace | loadgen faults FAULT COUNT");
 return 2;
 
 async Task RegisterDaemonAsync()

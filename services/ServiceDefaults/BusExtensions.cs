@@ -46,6 +46,16 @@ public static class BusExtensions
                     h.Username(options.Username);
                     h.Password(options.Password);
                 });
+                // Outer: a dependency that is down (PostgreSQL restarting, out of connections) is waited for, up to
+                // 25 minutes, instead of moving the message to an error queue where its operation would be lost.
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Npgsql.NpgsqlException>(e => e.IsTransient || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" });
+                    r.Handle<System.Net.Sockets.SocketException>();
+                    r.Handle<TimeoutException>();
+                    r.Interval(150, TimeSpan.FromSeconds(10)); // below RabbitMQ's 30-minute consumer timeout
+                });
+                // Inner: anything else a few times quickly (a conflict, a momentary failure).
                 cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200),
                     TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 cfg.ConnectEndpointConfigurationObserver(context.GetRequiredService<QueueDepth>());

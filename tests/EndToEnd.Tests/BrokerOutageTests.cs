@@ -48,23 +48,9 @@ public sealed class BrokerOutageTests(LifecycleFixture platform)
         }
     }
 
-    private Process StartExApp(string appId, int port, int heartbeatDelaySeconds)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(TestApps.TestExAppDll);
-        psi.Environment["APP_ID"] = appId;
-        psi.Environment["APP_SECRET"] = Secret;
-        psi.Environment["APP_VERSION"] = "1.0.0";
-        psi.Environment["APP_HOST"] = "127.0.0.1";
-        psi.Environment["APP_PORT"] = port.ToString();
-        psi.Environment["NEXTCLOUD_URL"] = platform.GatewayUrl;
-        psi.Environment["APP_PERSISTENT_STORAGE"] = Path.GetTempPath();
-        psi.Environment["TEST_HEARTBEAT_DELAY_SECONDS"] = heartbeatDelaySeconds.ToString();
-        var process = Process.Start(psi)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartExApp(string appId, int port, int heartbeatDelaySeconds) =>
+        TestApps.StartProcess(appId, Secret, port, platform.GatewayUrl,
+            new Dictionary<string, string> { ["TEST_HEARTBEAT_DELAY_SECONDS"] = heartbeatDelaySeconds.ToString() });
 
     private static int FreePort()
     {

@@ -59,17 +59,8 @@ public sealed class ConcurrencyTests(PlatformFixture platform)
         var appId = platform.AppPrefix + "calls";
         const string secret = "e2e-calls-secret-0123456789";
         var port = platform.FleetPorts + 150;
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(TestApps.TestExAppDll);
-        foreach (var (k, v) in new Dictionary<string, string>
-                 {
-                     ["APP_ID"] = appId, ["APP_SECRET"] = secret, ["APP_VERSION"] = "1.0.0", ["APP_PORT"] = port.ToString(),
-                     ["NEXTCLOUD_URL"] = platform.GatewayUrl, ["TEST_ENABLE_MODE"] = "calls", ["TEST_INIT_MODE"] = "none",
-                 })
-            psi.Environment[k] = v;
-        using var exApp = Process.Start(psi)!;
-        exApp.BeginOutputReadLine();
-        exApp.BeginErrorReadLine();
+        using var exApp = TestApps.StartProcess(appId, secret, port, platform.GatewayUrl,
+            new Dictionary<string, string> { ["TEST_ENABLE_MODE"] = "calls", ["TEST_INIT_MODE"] = "none" });
         try
         {
             var json = JsonSerializer.Serialize(new { id = appId, name = "Calls", version = "1.0.0", secret, port });

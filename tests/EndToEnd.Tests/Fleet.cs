@@ -24,6 +24,11 @@ public sealed class Fleet : IAsyncDisposable
     public const string SecretSeed = "fleet-secret-0123456789-";
 
     public IEnumerable<int> Ports => Enumerable.Range(FirstPort, Count);
+
+    /// <summary>The first <paramref name="count"/> apps of this fleet (same process; disposing the view does not stop it).</summary>
+    public Fleet Take(int count) => new(_process, FirstPort, count, Prefix) { _view = true };
+
+    private bool _view;
     public string AppId(int port) => Prefix + port;
     public static string Secret(int port) => SecretSeed + port;
 
@@ -67,6 +72,7 @@ public sealed class Fleet : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (_view) return ValueTask.CompletedTask;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.Dispose();
         return ValueTask.CompletedTask;

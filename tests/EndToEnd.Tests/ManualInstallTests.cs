@@ -31,18 +31,7 @@ public sealed class ManualInstallTests(PlatformFixture platform)
         await EnsureManualDaemonAsync();
         var appId = platform.AppPrefix + "manual";
         var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(TestApps.TestExAppDll);
-        psi.Environment["APP_ID"] = appId;
-        psi.Environment["APP_SECRET"] = Secret;
-        psi.Environment["APP_VERSION"] = "1.0.0";
-        psi.Environment["APP_HOST"] = "127.0.0.1";
-        psi.Environment["APP_PORT"] = port.ToString();
-        psi.Environment["NEXTCLOUD_URL"] = platform.GatewayUrl;
-        psi.Environment["APP_PERSISTENT_STORAGE"] = Path.GetTempPath();
-        using var exApp = Process.Start(psi)!;
-        exApp.BeginOutputReadLine();
-        exApp.BeginErrorReadLine();
+        using var exApp = TestApps.StartProcess(appId, Secret, port, platform.GatewayUrl);
         try
         {
             var json = JsonSerializer.Serialize(new { id = appId, name = "Manual E2E", version = "1.0.0", secret = Secret, port });

@@ -33,6 +33,12 @@ public class PlatformFixture : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>();
     protected virtual IDictionary<string, string> RegistrySettings => new Dictionary<string, string>();
 
+    /// <summary>Whether this platform gets a PostgreSQL server of its own (a container the tests may stop and start)
+    /// instead of a database on the host's server.</summary>
+    protected virtual bool OwnDatabaseServer => false;
+    /// <summary>The platform's own PostgreSQL server, when <see cref="OwnDatabaseServer"/>.</summary>
+    public PostgresContainer? DatabaseServer { get; private set; }
+
     /// <summary>Where the services' logs go (a fixture's own processes may log there too).</summary>
     protected string LogDirectory => _logDir;
 
@@ -67,10 +73,13 @@ public class PlatformFixture : IAsyncLifetime
         await RemoveLeftoverContainersAsync();
         await Check(ProcessRunner.RunAsync("bash", ["scripts/build-test-image.sh"], timeout: TimeSpan.FromMinutes(8)), "build the test image");
         Broker = await broker;
+        if (OwnDatabaseServer) DatabaseServer = await PostgresContainer.StartAsync();
 
         var common = new Dictionary<string, string>(Broker.ServiceSettings)
         {
-            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}",
+            ["ConnectionStrings__Postgres"] = DatabaseServer is { } own
+                ? $"Host={own.Host};Port={own.Port};Username={PostgresContainer.Username};Password={PostgresContainer.Password};Database={Database}"
+                : $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}",
             ["Admin__Token"] = AdminToken,
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
@@ -221,6 +230,7 @@ public class PlatformFixture : IAsyncLifetime
     {
         foreach (var s in _services) await s.DisposeAsync();
         if (Broker is not null) await Broker.DisposeAsync();
+        if (DatabaseServer is not null) await DatabaseServer.DisposeAsync();
         Http.Dispose();
     }
 }

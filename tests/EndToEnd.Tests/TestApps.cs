@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -21,4 +22,25 @@ public static class TestApps
 
     public static string TestExAppDll => Path.Combine(RepoPaths.Root, "tests", "TestExApp", "bin",
         RepoPaths.Configuration, "net10.0", "test-exapp.dll");
+
+    /// <summary>The test ExApp as a plain process (a manual install), with what the platform would pass it and the
+    /// test's <paramref name="extra"/> variables (TEST_INIT_MODE, ...). The caller kills it.</summary>
+    public static Process StartProcess(string appId, string secret, int port, string nextcloudUrl,
+        IReadOnlyDictionary<string, string>? extra = null, string version = "1.0.0")
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(TestExAppDll);
+        psi.Environment["APP_ID"] = appId;
+        psi.Environment["APP_SECRET"] = secret;
+        psi.Environment["APP_VERSION"] = version;
+        psi.Environment["APP_HOST"] = "127.0.0.1";
+        psi.Environment["APP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["NEXTCLOUD_URL"] = nextcloudUrl;
+        psi.Environment["APP_PERSISTENT_STORAGE"] = Path.GetTempPath();
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var process = Process.Start(psi)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 }

@@ -5,14 +5,6 @@ namespace ExApps.Lifecycle.Tests;
 
 public sealed class EnableDisableTests : LifecycleTest
 {
-    /// <summary>Installs the app and waits until it is enabled.</summary>
-    private static async Task InstalledAsync(LifecycleTestHost host, TestApp app)
-    {
-        app.ExApp.InitStatus = 404;
-        var install = app.Install();
-        await host.Publish(install);
-        Assert.Equal(Outcome.Enabled, (await host.Ended(app.AppId, install.OperationId)).LastOperation!.Outcome);
-    }
 
     [Fact]
     public async Task Disable_calls_the_ExApp_then_stops_the_container_then_reports_disabled()

@@ -21,6 +21,15 @@ public abstract class LifecycleTest : IAsyncLifetime
     /// <summary>A secret shaped like the ones the registry generates (docs/protocol.md).</summary>
     protected static string NewSecret() => RandomNumberGenerator.GetString(SecretAlphabet, 128);
 
+    /// <summary>Installs the app (an ExApp without an init step) and waits until it is enabled.</summary>
+    protected static async Task InstalledAsync(LifecycleTestHost host, TestApp app, string autoRecover = "none")
+    {
+        app.ExApp.InitStatus = 404;
+        var install = app.Install() with { App = app.Spec() with { AutoRecover = autoRecover } };
+        await host.Publish(install);
+        Assert.Equal(Machine.Outcome.Enabled, (await host.Ended(app.AppId, install.OperationId)).LastOperation!.Outcome);
+    }
+
     protected static string AuthorizationFor(string secret) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + secret));
 }

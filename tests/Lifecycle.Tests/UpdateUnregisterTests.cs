@@ -5,13 +5,6 @@ namespace ExApps.Lifecycle.Tests;
 
 public sealed class UpdateUnregisterTests : LifecycleTest
 {
-    private static async Task InstalledAsync(LifecycleTestHost host, TestApp app)
-    {
-        app.ExApp.InitStatus = 404;
-        var install = app.Install();
-        await host.Publish(install);
-        Assert.Equal(Outcome.Enabled, (await host.Ended(app.AppId, install.OperationId)).LastOperation!.Outcome);
-    }
 
     [Fact]
     public async Task Update_disables_with_the_old_version_stops_redeploys_the_new_one_and_enables_it()

@@ -9,13 +9,6 @@ public sealed class WatchTests : LifecycleTest
 {
     private static readonly (string, string)[] FastWatch = [("Lifecycle:WatchInterval", "00:00:00.200")];
 
-    private static async Task InstalledAsync(LifecycleTestHost host, TestApp app, string autoRecover = "none")
-    {
-        app.ExApp.InitStatus = 404;
-        var install = app.Install() with { App = app.Spec() with { AutoRecover = autoRecover } };
-        await host.Publish(install);
-        Assert.Equal(AppHealth.Ok, (await host.Ended(app.AppId, install.OperationId)).Health!.State);
-    }
 
     [Fact]
     public async Task A_container_found_stopped_is_shown_down_and_then_ok_again()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ExApps.Contracts;
 using MassTransit;
@@ -13,6 +14,11 @@ namespace ExApps.ServiceDefaults.Outbox;
 public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSource dataSource)
 {
     private static readonly System.Reflection.Assembly Contracts = typeof(AppSpec).Assembly;
+
+    /// <summary>The activity a publish from the outbox runs in: a child of the one that wrote the message (its W3C
+    /// trace parent is stored with it), so that the message's headers carry the original trace and one install
+    /// stays one trace across the services although the publish happens later, maybe in another process.</summary>
+    public static readonly ActivitySource Source = new("ExApps.Outbox");
 
     public WakeSignal Signal { get; } = new();
 
@@ -30,6 +36,7 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS coalesce_key text NULL;
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS revision int NOT NULL DEFAULT 0;
         CREATE UNIQUE INDEX IF NOT EXISTS outbox_coalesce_key ON {schema}.outbox (coalesce_key);
+        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL;
         """);
 
     /// <summary>Adds <paramref name="messages"/> inside the caller's transaction. Call <see cref="Committed"/>
@@ -39,24 +46,28 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
     {
         if (messages.Count == 0) return;
         await using var batch = new NpgsqlBatch(conn, tx);
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
         foreach (var m in messages)
         {
             var type = m.Message.GetType();
             if (type.Assembly != Contracts) throw new ArgumentException($"{type} is not a contract message.");
             var upsert = m.CoalesceKey is null ? "" : m.StickyFlag is null
-                ? "ON CONFLICT (coalesce_key) DO UPDATE SET body = excluded.body, created_at = excluded.created_at, revision = o.revision + 1"
+                ? "ON CONFLICT (coalesce_key) DO UPDATE SET body = excluded.body, created_at = excluded.created_at, " +
+                  "revision = o.revision + 1, trace_parent = excluded.trace_parent"
                 : "ON CONFLICT (coalesce_key) DO UPDATE SET created_at = excluded.created_at, revision = o.revision + 1, " +
+                  "trace_parent = excluded.trace_parent, " +
                   $"body = CASE WHEN (o.body->>'{m.StickyFlag}')::boolean " +
                   $"THEN jsonb_set(excluded.body, '{{{m.StickyFlag}}}', 'true') ELSE excluded.body END";
             var cmd = new NpgsqlBatchCommand($"""
-                INSERT INTO {settings.Schema}.outbox AS o (message_type, body, created_at, mandatory, coalesce_key)
-                VALUES (@t, @b, @now, @m, @k) {upsert}
+                INSERT INTO {settings.Schema}.outbox AS o (message_type, body, created_at, mandatory, coalesce_key, trace_parent)
+                VALUES (@t, @b, @now, @m, @k, @tp) {upsert}
                 """);
             cmd.Parameters.AddWithValue("t", type.FullName!);
             cmd.Parameters.AddWithValue("b", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(m.Message, type));
             cmd.Parameters.AddWithValue("now", now);
             cmd.Parameters.AddWithValue("m", m.Mandatory);
             cmd.Parameters.AddWithValue("k", (object?)m.CoalesceKey ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("tp", (object?)traceParent ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
         await batch.ExecuteNonQueryAsync(ct);
@@ -79,15 +90,16 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
             if (await lockCmd.ExecuteScalarAsync(ct) is not true) return (0, 0);
         }
 
-        var pending = new List<(long Id, int Revision, string Type, string Body, bool Mandatory)>();
+        var pending = new List<(long Id, int Revision, string Type, string Body, bool Mandatory, string? TraceParent)>();
         await using (var read = new NpgsqlCommand(
-                         $"SELECT id, revision, message_type, body::text, mandatory FROM {settings.Schema}.outbox ORDER BY id LIMIT @limit",
+                         $"SELECT id, revision, message_type, body::text, mandatory, trace_parent FROM {settings.Schema}.outbox ORDER BY id LIMIT @limit",
                          conn, tx))
         {
             read.Parameters.AddWithValue("limit", limit);
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                pending.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4)));
+                pending.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         if (pending.Count == 0) return (0, 0);
 
@@ -97,6 +109,9 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
             {
                 var type = Contracts.GetType(p.Type, throwOnError: true)!;
                 var message = JsonSerializer.Deserialize(p.Body, type)!;
+                using var activity = ActivityContext.TryParse(p.TraceParent, null, out var parent)
+                    ? Source.StartActivity("outbox publish " + type.Name, ActivityKind.Producer, parent)
+                    : null;
                 await (p.Mandatory ? bus.PublishCommand(message, type, ct) : bus.Publish(message, type, ct));
                 return (p.Id, p.Revision, Ok: true);
             }

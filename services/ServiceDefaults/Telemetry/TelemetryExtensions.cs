@@ -31,7 +31,8 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddSource(NpgsqlSource)
-                .AddSource(MassTransitSource))
+                .AddSource(MassTransitSource)
+                .AddSource(Outbox.TransactionalOutbox.Source.Name))
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

@@ -41,9 +41,18 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
 
         await engine.CreateVolumeAsync(names.Volume(request.AppId), ct);
         await engine.CreateContainerAsync(name, body, ct);
-        await attempt.ReportAsync(ContainerCreated, ct, DeployAttempt.Created);
-
-        await engine.StartContainerAsync(name, ct);
+        try
+        {
+            await attempt.ReportAsync(ContainerCreated, ct, DeployAttempt.Created);
+            await engine.StartContainerAsync(name, ct);
+        }
+        catch (Exception e) when (e is DockerEngineException or DeployException)
+        {
+            // No half-made container is left behind (an engine that went away meanwhile keeps it: the next deploy
+            // or the unregistration removes it, as step 3 does here).
+            await RemoveQuietlyAsync(engine, name);
+            throw;
+        }
         await attempt.ReportAsync(ContainerStarting, ct, DeployAttempt.Starting);
 
         await waits.WaitRunningAsync(engine, name, ct);
@@ -54,5 +63,19 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
 
         if (attempt.ReplacedImage is { } replaced && await engine.InspectContainerAsync(name, ct) is { Image: { } newImage })
             await cleanup.RemoveReplacedAsync(engine, replaced.Id, replaced.Reference, newImage, ct);
+    }
+
+    private async Task RemoveQuietlyAsync(IDockerEngine engine, string name)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            if (await engine.RemoveContainerAsync(name, force: true, limit.Token))
+                logger.LogInformation("Removed the container {Container} the failed deploy had created", name);
+        }
+        catch (Exception e) when (e is DockerEngineException or OperationCanceledException)
+        {
+            logger.LogWarning("The container {Container} of a failed deploy could not be removed now: {Error}", name, e.Message);
+        }
     }
 }

@@ -28,7 +28,7 @@ public sealed record AuthOutcome(ExAppCaller? Caller, bool Throttled = false, st
 /// the claimed app id's bucket when the app exists, the address's "unknown app" bucket otherwise; the limit is
 /// read, the secret compared and a failure counted in one step under the bucket's lock, so parallel guesses
 /// cannot pass the limit. Nothing secret is logged: reasons name the check, never a header value.</summary>
-public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle, ClientAddress addresses, IPublishEndpoint bus,
+public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle, ClientAddress addresses, ReportRelay relay,
     ILogger<AppApiAuthenticator> log)
 {
     public const string FailureMessage = "AppAPI authentication failed";
@@ -73,7 +73,7 @@ public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle,
         {
             // docs/protocol.md §4.1: a newer EX-APP-VERSION raises the stored one (the registry applies it).
             log.LogInformation("ExApp {AppId} reports version {Version} (stored {Stored}); raising it", appId, version, app.Version);
-            await bus.Publish(new AppVersionReported(appId, version), ct);
+            relay.TryAccept(new AppVersionReported(appId, version));
             apps.SetVersion(app, version);
             app = app with { Version = version };
         }

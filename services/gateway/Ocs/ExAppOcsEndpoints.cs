@@ -21,10 +21,10 @@ public static class ExAppOcsEndpoints
 
     public static RouteGroupBuilder MapExAppOcsEndpoints(this RouteGroupBuilder g)
     {
-        g.MapPut("/ex-app/status", (HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
-            SetStatus(http, null, auth, limiter, bus, clock, o, ct));
-        g.MapPut("/apps/status/{appId}", (string appId, HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
-            SetStatus(http, appId, auth, limiter, bus, clock, o, ct));
+        g.MapPut("/ex-app/status", (HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, ReportRelay relay, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
+            SetStatus(http, null, auth, limiter, relay, clock, o, ct));
+        g.MapPut("/apps/status/{appId}", (string appId, HttpContext http, AppApiAuthenticator auth, StatusReportLimiter limiter, ReportRelay relay, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct) =>
+            SetStatus(http, appId, auth, limiter, relay, clock, o, ct));
         g.MapGet("/ex-app/state", GetState);
         g.MapPost("/api/v1/log", Log);
         g.MapGet("/api/v1/info/nextcloud_url/absolute", AbsoluteUrl);
@@ -36,7 +36,7 @@ public static class ExAppOcsEndpoints
 
     /// <summary>The report goes to the lifecycle, the one service that judges it against the app's operation.</summary>
     private static async Task<IResult> SetStatus(HttpContext http, string? routeAppId, AppApiAuthenticator auth,
-        StatusReportLimiter limiter, IPublishEndpoint bus, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct)
+        StatusReportLimiter limiter, ReportRelay relay, TimeProvider clock, IOptions<GatewayOptions> o, CancellationToken ct)
     {
         var outcome = await auth.AuthenticateAsync(http, MayReportWhileDisabled, ct);
         if (outcome.Caller is not { } caller) return outcome.Failure();
@@ -47,7 +47,8 @@ public static class ExAppOcsEndpoints
             return OcsResult.Error(429, $"Too many status reports from ExApp {caller.AppId}; slow down.");
         var p = await OcsParameters.ReadAsync(http.Request, o.Value.Limits.MaxOcsBodyBytes, ct);
         if (ExAppInput.StatusReport(p, out var progress, out var error) is { } bad) return OcsResult.Error(400, bad);
-        await bus.Publish(new InitProgress(caller.AppId, progress, error, clock.GetUtcNow()), ct);
+        if (!relay.TryAccept(new InitProgress(caller.AppId, progress, error, clock.GetUtcNow())))
+            return OcsResult.Error(503, "The platform cannot take status reports right now (its message bus is unavailable); try again.");
         return OcsResult.Ok(Array.Empty<object>());
     }
 

@@ -14,7 +14,9 @@ public sealed class OutgoingHeaderTests(SecurityFixture fx)
     [Fact]
     public async Task A_stored_version_with_crlf_is_never_sent_to_the_exapp()
     {
+        // The registry's copy feeds the gateway; the lifecycle keeps the running version it calls the ExApp with.
         await fx.ExecAsync("UPDATE registry.apps SET version = @v WHERE appid = @a", ("v", Smuggle), ("a", fx.LegacyAppId));
+        await fx.ExecAsync("UPDATE lifecycle.apps SET version = @v WHERE app_id = @a", ("v", Smuggle), ("a", fx.LegacyAppId));
         try
         {
             using var http = GatewayHttp.From("127.0.0.48");
@@ -56,6 +58,7 @@ public sealed class OutgoingHeaderTests(SecurityFixture fx)
         finally
         {
             await fx.ExecAsync("UPDATE registry.apps SET version = '1.0.0' WHERE appid = @a", ("a", fx.LegacyAppId));
+            await fx.ExecAsync("UPDATE lifecycle.apps SET version = '1.0.0' WHERE app_id = @a", ("a", fx.LegacyAppId));
         }
     }
 }

@@ -80,22 +80,7 @@ public sealed class SecurityFixture : PlatformFixture, IAsyncLifetime
         },
     });
 
-    private Process StartTestExApp(string appId, int port)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(TestApps.TestExAppDll);
-        psi.Environment["APP_ID"] = appId;
-        psi.Environment["APP_SECRET"] = Secret;
-        psi.Environment["APP_VERSION"] = "1.0.0";
-        psi.Environment["APP_HOST"] = "127.0.0.1";
-        psi.Environment["APP_PORT"] = port.ToString();
-        psi.Environment["NEXTCLOUD_URL"] = Url;
-        psi.Environment["APP_PERSISTENT_STORAGE"] = Path.GetTempPath();
-        var p = Process.Start(psi)!;
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
+    private Process StartTestExApp(string appId, int port) => TestApps.StartProcess(appId, Secret, port, Url);
 
     public HttpRequestMessage Admin(HttpMethod method, string path, string? json = null)
     {
