@@ -10,13 +10,11 @@ namespace ExApps.Gateway.Admin;
 /// (<see cref="AdminTokenCheck"/>).</summary>
 public sealed class AdminGate(RequestDelegate next, IOptions<AdminOptions> options, AdminTokenCheck check)
 {
-    public async Task InvokeAsync(HttpContext http)
+    /// <summary>Anything but <c>/admin</c> passes straight on (no async state of its own per request).</summary>
+    public Task InvokeAsync(HttpContext http) => http.Request.Path.StartsWithSegments("/admin") ? GateAsync(http) : next(http);
+
+    private async Task GateAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/admin"))
-        {
-            await next(http);
-            return;
-        }
         var verdict = await check.VerifyAsync(http, options.Value.Token);
         if (verdict == AttemptVerdict.Passed)
         {
