@@ -80,7 +80,7 @@ public static class GatewayServiceExtensions
         s.AddSingleton<ExAppProxyClient>();
         s.AddScoped<AppApiAuthenticator>();
         s.AddScoped<ExAppRequester>();
-        s.AddScoped<ExAppProxy>();
+        s.AddSingleton<ExAppProxy>();
         s.AddForwardedRoutes();
         builder.AddServiceBus(x => x.AddConsumer<AppCacheInvalidator>().Endpoint(e =>
         {

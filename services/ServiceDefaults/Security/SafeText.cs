@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -24,7 +25,10 @@ public static partial class SafeText
     public const string VersionRule = "at most 32 characters: letters, digits and . + ~ _ - (starting with a letter or digit)";
 
     /// <summary>Any control character (C0 including NUL, CR, LF, ESC; DEL; C1).</summary>
-    public static bool HasControl(string value) => value.Any(char.IsControl);
+    public static bool HasControl(string value) => HasControl(value.AsSpan());
+
+    /// <summary>As <see cref="HasControl(string)"/>; vectorized and allocation-free (the proxy checks every path).</summary>
+    public static bool HasControl(ReadOnlySpan<char> value) => value.IndexOfAny(Controls) >= 0;
 
     /// <summary>A control character other than tab, CR and LF (multi-line text such as descriptions).</summary>
     public static bool HasControlExceptLineBreaks(string value) =>
@@ -34,7 +38,17 @@ public static partial class SafeText
 
     /// <summary>Characters that must never reach an HTTP header value: CR and LF split headers (request
     /// smuggling), NUL and the other controls are refused by peers or truncate values.</summary>
-    public static bool IsHeaderSafe(string value) => !value.Any(c => c < 0x20 && c != '\t' || c == 0x7f);
+    public static bool IsHeaderSafe(string value) => IsHeaderSafe(value.AsSpan());
+
+    public static bool IsHeaderSafe(ReadOnlySpan<char> value) => value.IndexOfAny(HeaderUnsafe) < 0;
+
+    /// <summary>What <see cref="char.IsControl(char)"/> accepts: U+0000-U+001F and U+007F-U+009F.</summary>
+    private static readonly SearchValues<char> Controls = SearchValues.Create(
+        Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(char.IsControl).ToArray());
+
+    /// <summary>C0 controls except tab, and DEL.</summary>
+    private static readonly SearchValues<char> HeaderUnsafe = SearchValues.Create(
+        Enumerable.Range(0, 0x80).Select(i => (char)i).Where(c => c < 0x20 && c != '\t' || c == 0x7f).ToArray());
 
     /// <summary>Makes text from outside safe for a single log line: control characters (ANSI escapes, CR, LF that
     /// would forge lines), Unicode format characters (bidi overrides) and line separators become visible escapes

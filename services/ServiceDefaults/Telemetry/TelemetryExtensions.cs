@@ -10,7 +10,7 @@ namespace ExApps.ServiceDefaults.Telemetry;
 
 /// <summary>OpenTelemetry for every service: traces of incoming and outgoing HTTP, PostgreSQL commands and
 /// MassTransit messages (whose headers carry the W3C trace context, so one install is one trace across the four
-/// services); metrics on <c>/metrics</c> in Prometheus' format. Traces leave the process only when
+/// services); metrics on <c>/metrics</c> in Prometheus' format. Traces are recorded and leave the process only when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured: without it the platform calls nothing it was not told to.</summary>
 public static class TelemetryExtensions
 {
@@ -25,21 +25,26 @@ public static class TelemetryExtensions
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured
             ? configured
             : builder.Environment.ApplicationName;
+        // Traces exist only to be exported: without an exporter no activity is started at all, so a request
+        // (above all a proxied one, docs/performance.md) pays nothing for tracing. Metrics stay on /metrics either way.
+        var exportTraces = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddSource(NpgsqlSource)
-                .AddSource(MassTransitSource)
-                .AddSource(Outbox.TransactionalOutbox.Source.Name))
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter(PlatformMetrics.MeterName, MassTransitSource)
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exportTraces)
+        {
+            otel.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperationsPath(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddSource(NpgsqlSource)
+                .AddSource(MassTransitSource)
+                .AddSource(Outbox.TransactionalOutbox.Source.Name));
             otel.UseOtlpExporter();
+        }
         return builder;
     }
 

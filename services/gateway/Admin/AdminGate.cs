@@ -14,13 +14,11 @@ namespace ExApps.Gateway.Admin;
 public sealed class AdminGate(RequestDelegate next, IOptions<AdminOptions> options, AdminTokenCheck check, ConsoleAuth console,
     ILogger<AdminGate> log)
 {
-    public async Task InvokeAsync(HttpContext http)
+    /// <summary>Anything but <c>/admin</c> passes straight on (no async state of its own per request).</summary>
+    public Task InvokeAsync(HttpContext http) => http.Request.Path.StartsWithSegments("/admin") ? GateAsync(http) : next(http);
+
+    private async Task GateAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/admin"))
-        {
-            await next(http);
-            return;
-        }
         if (http.Request.Headers.Authorization.Count == 0 && console.HasCookie(http))
         {
             await ConsoleRequestAsync(http);

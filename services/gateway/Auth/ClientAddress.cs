@@ -9,7 +9,7 @@ namespace ExApps.Gateway.Auth;
 /// client wrote, so it is never believed).</summary>
 public sealed class ClientAddress(IOptions<GatewayOptions> options)
 {
-    private readonly IReadOnlyList<IPNetwork> _trusted = Parse(options.Value.TrustedProxies);
+    private readonly IPNetwork[] _trusted = Parse(options.Value.TrustedProxies).ToArray();
 
     public IPAddress? Of(HttpContext http)
     {
@@ -26,7 +26,14 @@ public sealed class ClientAddress(IOptions<GatewayOptions> options)
         return peer;
     }
 
-    public bool IsTrusted(IPAddress? ip) => ip is not null && _trusted.Any(n => n.Contains(Normalize(ip)!));
+    public bool IsTrusted(IPAddress? ip)
+    {
+        if (ip is null || _trusted.Length == 0) return false; // asked on every proxied request: no closure, no LINQ
+        ip = Normalize(ip)!;
+        foreach (var network in _trusted)
+            if (network.Contains(ip)) return true;
+        return false;
+    }
 
     public static IPAddress? Normalize(IPAddress? ip) => ip is { IsIPv4MappedToIPv6: true } ? ip.MapToIPv4() : ip;
 

@@ -4,10 +4,10 @@ namespace ExApps.Gateway.Proxy;
 public static class ExAppHeaders
 {
     /// <summary>AppAPI's own headers: never taken from the client (the gateway sets them), never returned to it.</summary>
-    public static readonly HashSet<string> AppApi = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "aa-version", "ex-app-id", "ex-app-version", "authorization-app-api", "aa-request-id",
-    };
+    public static readonly string[] AppApiNames = ["aa-version", "ex-app-id", "ex-app-version", "authorization-app-api", "aa-request-id"];
+
+    /// <summary><see cref="AppApiNames"/> as a set (header names are case-insensitive).</summary>
+    public static readonly HashSet<string> AppApi = new(AppApiNames, StringComparer.OrdinalIgnoreCase);
 
     public const string OriginIp = "x-origin-ip";
 }

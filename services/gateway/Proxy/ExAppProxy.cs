@@ -14,30 +14,41 @@ namespace ExApps.Gateway.Proxy;
 /// ExApp URL. Unknown or disabled apps, <c>..</c> segments, and requests no route admits are answered 404, as
 /// AppAPI does (nothing tells an outsider which apps or routes exist); paths that servers read in different ways
 /// are answered 400 before any app is looked up (<see cref="ProxyPath"/>).</summary>
+/// <remarks>This is the gateway's hot path, measured against HAProxy in bench/run.sh (docs/performance.md): a request
+/// for a cached app allocates little beyond what YARP and HttpClient need (no DI scope, no regex compiled, no path
+/// split into strings, no cache key built).</remarks>
 public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrottle throttle, ClientAddress addresses,
     IHttpForwarder forwarder, ExAppProxyClient client, PlatformMetrics metrics, IOptions<GatewayOptions> options, ILogger<ExAppProxy> log)
 {
     public static readonly string[] Prefixes = ["/index.php/apps/app_api/proxy", "/apps/app_api/proxy"];
 
+    private readonly ForwarderRequestConfig _config = new() { ActivityTimeout = options.Value.Limits.ProxyActivityTimeout };
+
     public static IEndpointRouteBuilder MapExAppProxy(IEndpointRouteBuilder app)
     {
+        // A singleton handed to a plain RequestDelegate: no parameter binding and no request scope per request.
+        var proxy = app.ServiceProvider.GetRequiredService<ExAppProxy>();
         foreach (var prefix in Prefixes)
-            app.Map(prefix + "/{appId}/{**path}", (HttpContext http, ExAppProxy proxy) => proxy.HandleAsync(http, prefix))
+        {
+            var skip = SegmentsBeforeRest(prefix);
+            app.Map(prefix + "/{appId}/{**path}", (RequestDelegate)(http => proxy.HandleAsync(http, skip)))
                 .DisableRequestTimeout(); // streamed bodies and WebSockets live as long as they need
+        }
         return app;
     }
 
-    public async Task HandleAsync(HttpContext http, string prefix)
+    /// <param name="skip">How many '/' of the raw path come before the forwarded rest (<see cref="SegmentsBeforeRest"/>).</param>
+    public async Task HandleAsync(HttpContext http, int skip)
     {
         var started = Stopwatch.GetTimestamp();
         var raw = RawPath(http);
         var appId = http.Request.RouteValues["appId"] as string ?? "";
         if (PathGuard.HasTraversal(raw) || !AppIds.IsValid(appId)) { NotFound(http, "path or app id refused"); return; }
-        var rest = RestOfRawPath(raw, prefix);
+        var rest = RestOfRawPath(raw, skip);
         if (ProxyPath.Normalize(rest, out var reason) is not { } path) { await BadPath(http, reason); return; }
-        var app = await apps.RoutesAsync(appId, http.RequestAborted);
-        if (app is not { Enabled: true }) { NotFound(http, app is null ? "unknown app" : "app disabled"); return; }
-        var route = RouteAcl.Match(app.Routes, http.Request.Method, path);
+        var target = await apps.ProxyTargetAsync(appId, http.RequestAborted);
+        if (target?.App is not { Enabled: true } app) { NotFound(http, target is null ? "unknown app" : "app disabled"); return; }
+        var route = target.Routes.Match(http.Request.Method, path);
         if (route is null) { NotFound(http, "no route matches"); return; }
         var user = await users.ResolveAsync(http.Request, http.RequestAborted);
         if (!RouteAcl.Allows(route, user)) { NotFound(http, "access level not met"); return; }
@@ -56,9 +67,8 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         }
         try
         {
-            var transformer = new ExAppTransformer(app, route, user?.Id ?? "", rest, ip, addresses.IsTrusted(http.Connection.RemoteIpAddress));
-            var config = new ForwarderRequestConfig { ActivityTimeout = options.Value.Limits.ProxyActivityTimeout };
-            var error = await forwarder.SendAsync(http, app.ExappUrl, client.Invoker, config, transformer);
+            var transformer = new ExAppTransformer(target, route, user?.Id ?? "", rest, ip, addresses.IsTrusted(http.Connection.RemoteIpAddress));
+            var error = await forwarder.SendAsync(http, target.BaseUrl, client.Invoker, _config, transformer);
             if (error != ForwarderError.None)
                 log.LogWarning("Proxy to ExApp {AppId} failed: {Error} {Message}", appId, error,
                     http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
@@ -81,12 +91,22 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         return target;
     }
 
+    /// <summary>"" + the prefix's segments + the app id: the '/' that starts the rest is the next one.</summary>
+    private static int SegmentsBeforeRest(string prefix) => prefix.Count(c => c == '/') + 2;
+
     /// <summary>What follows <c>{prefix}/{appId}</c> in the raw path, encoding kept, e.g. <c>/api/x%2Fy</c>.</summary>
-    public static string RestOfRawPath(string raw, string prefix)
+    public static string RestOfRawPath(string raw, string prefix) => RestOfRawPath(raw, SegmentsBeforeRest(prefix));
+
+    private static string RestOfRawPath(string raw, int skip)
     {
-        var skip = prefix.Count(c => c == '/') + 2; // "" + prefix segments + appId
-        var rest = string.Join('/', raw.Split('/').Skip(skip));
-        return "/" + rest;
+        // The skip-th '/' (1-based) starts the rest; with fewer, the rest is empty.
+        var at = -1;
+        for (var seen = 0; seen < skip; seen++)
+        {
+            at = raw.IndexOf('/', at + 1);
+            if (at < 0) return "/";
+        }
+        return raw[at..];
     }
 
     private void NotFound(HttpContext http, string why)

@@ -63,12 +63,16 @@ public sealed class ExAppRequester(AppCache apps, IHttpClientFactory clients)
     }
 
     /// <summary>Spec §4.2; the stored version exactly, as ExApps compare it.</summary>
-    public static void AddAppApiHeaders(HttpRequestHeaders headers, AppRoutes app, string userId)
+    public static void AddAppApiHeaders(HttpRequestHeaders headers, AppRoutes app, string userId) =>
+        AddEncodedAppApiHeaders(headers, app, Base64Credentials.Encode(userId, app.Secret));
+
+    /// <param name="credentials">AUTHORIZATION-APP-API, already encoded (the proxy keeps an app's anonymous one).</param>
+    public static void AddEncodedAppApiHeaders(HttpRequestHeaders headers, AppRoutes app, string credentials)
     {
         headers.TryAddWithoutValidation("AA-VERSION", AppApiProtocol.Version);
         headers.TryAddWithoutValidation("EX-APP-ID", app.Appid);
         headers.TryAddWithoutValidation("EX-APP-VERSION", app.Version);
-        headers.TryAddWithoutValidation("AUTHORIZATION-APP-API", Base64Credentials.Encode(userId, app.Secret));
+        headers.TryAddWithoutValidation("AUTHORIZATION-APP-API", credentials);
         headers.TryAddWithoutValidation("AA-REQUEST-ID", Guid.NewGuid().ToString("N"));
     }
 

@@ -23,7 +23,9 @@ public static class ForwardedHeaders
 
     public static void DropConnectionListed(HttpContext http, HttpRequestMessage proxyRequest)
     {
-        foreach (var name in ListedIn(http.Request.Headers.Connection))
+        var connection = http.Request.Headers.Connection;
+        if (connection.Count == 0) return; // HTTP/1.1 keep-alive sends none: nothing to drop
+        foreach (var name in ListedIn(connection))
         {
             proxyRequest.Headers.Remove(name);
             proxyRequest.Content?.Headers.Remove(name);
@@ -32,8 +34,9 @@ public static class ForwardedHeaders
 
     public static void DropConnectionListed(HttpResponseMessage? proxyResponse, HttpResponse response)
     {
-        if (proxyResponse is null) return;
-        foreach (var name in ListedIn(proxyResponse.Headers.Connection)) response.Headers.Remove(name);
+        // The raw values: reading Headers.Connection would parse (and allocate) on every response.
+        if (proxyResponse is null || !proxyResponse.Headers.NonValidated.TryGetValues("Connection", out var values)) return;
+        foreach (var name in ListedIn(values)) response.Headers.Remove(name);
     }
 
     /// <summary>Sets the forwarding headers the ExApp receives. From a trusted proxy, its headers stay and its own
