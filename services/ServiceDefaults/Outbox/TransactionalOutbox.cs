@@ -36,8 +36,12 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS coalesce_key text NULL;
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS revision int NOT NULL DEFAULT 0;
         CREATE UNIQUE INDEX IF NOT EXISTS outbox_coalesce_key ON {schema}.outbox (coalesce_key);
-        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL;
         """);
+
+    /// <summary>The trace context column (added after <see cref="Migration"/> was first applied: a migration of its
+    /// own, so databases made before it get it too).</summary>
+    public static SqlMigration TraceMigration(int version, string schema) =>
+        new(version, $"ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL;");
 
     /// <summary>Adds <paramref name="messages"/> inside the caller's transaction. Call <see cref="Committed"/>
     /// after the commit so they go out at once.</summary>
