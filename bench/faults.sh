@@ -11,7 +11,7 @@ cd "$root"
 count=${1:-100}
 shift || true
 faults=("$@")
-[ ${#faults[@]} -gt 0 ] || faults=(kill-lifecycle kill-lifecycle-then-registry kill-registry kill-gateway broker-stop-5s postgres-restart delete-burst)
+[ ${#faults[@]} -gt 0 ] || faults=(none kill-lifecycle kill-lifecycle-then-registry kill-registry kill-gateway broker-stop-5s postgres-restart delete-burst)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TESTCONTAINERS_RYUK_DISABLED=true
 export DOCKER_API_VERSION="${DOCKER_API_VERSION:-$(docker version --format '{{.Server.APIVersion}}' 2>/dev/null || echo 1.41)}"
 
@@ -31,14 +31,14 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 count, day, cores = sys.argv[2], sys.argv[3], sys.argv[4]
 out = [f"Produced by `bench/faults.sh {count}` on {day} ({cores} cores; the platform, its own broker and database",
        "containers and the ExApps on one machine).", "",
-       "| fault | enabled | ended with an error | stuck | admin answers 500 / 503 / unreachable | recovery after the fault |",
-       "|---|---|---|---|---|---|"]
+       "| fault | enabled | ended with an error | stuck | admin answers 500 / 503 / unreachable | fault lasted | last install ended after the fault | all ended after the first request |",
+       "|---|---|---|---|---|---|---|---|"]
 for r in rows:
     extra = ""
     if r.get("deletes"): extra = " (deletes: " + ", ".join(f"{k}: {v}" for k, v in sorted(r["deletes"].items())) + ")"
     errs = "; ".join(e for e in r.get("errors") or [] if e)
     failed = str(r["failed"]) + (f" ({errs})" if errs else "")
-    out.append(f"| `{r['fault']}`{extra} | {r['enabled']} | {failed} | {r['stuck']} | {r['answers_500']} / {r['answers_503']} / {r['answers_unreachable']} | {r['recovery_after_fault_s']} s |")
+    out.append(f"| `{r['fault']}`{extra} | {r['enabled']} | {failed} | {r['stuck']} | {r['answers_500']} / {r['answers_503']} / {r['answers_unreachable']} | {r['fault_s']} s | {r['recovery_after_fault_s']} s | {r.get('all_ended_s', '?')} s |")
 text = "\n".join(out)
 path = "docs/reliability.md"
 doc = open(path).read()

@@ -16,7 +16,7 @@ public static class Faults
 
     public static readonly string[] Known =
     [
-        "kill-lifecycle", "kill-lifecycle-then-registry", "kill-registry", "kill-gateway", "broker-stop-5s",
+        "none", "kill-lifecycle", "kill-lifecycle-then-registry", "kill-registry", "kill-gateway", "broker-stop-5s",
         "postgres-restart", "delete-burst",
     ];
 
@@ -43,6 +43,7 @@ public static class Faults
         var follow = ends.FollowAsync(ids, watching.Token);
 
         var answers = new ConcurrentBag<int>();
+        var started = DateTimeOffset.UtcNow;
         // Registrations go on while the fault happens: the API's answers meanwhile are part of the result.
         var registering = Task.Run(async () =>
         {
@@ -78,7 +79,7 @@ public static class Faults
         var faultEnded = await InjectAsync(fault, platform, broker, database);
         await registering;
         var ended = await ends.WaitAsync(ids, TimeSpan.FromMinutes(5));
-        var recovery = ended.Count == 0 ? double.NaN : Math.Max(0, (ended.Values.Max(e => e.At) - faultEnded).TotalSeconds);
+        double? recovery = ended.Count == 0 ? null : Math.Round(Math.Max(0, (ended.Values.Max(e => e.At) - faultEnded).TotalSeconds), 1);
 
         var removal = new ConcurrentBag<int>();
         if (fault == "delete-burst")
@@ -100,7 +101,8 @@ public static class Faults
             answers_unreachable = answers.Count(a => a == 0),
             answers_other = answers.Count(a => a is not (0 or 202 or 409 or 503 or 500)),
             fault_s = Math.Round((faultEnded - faultStarted).TotalSeconds, 1),
-            recovery_after_fault_s = Math.Round(recovery, 1),
+            all_ended_s = ended.Count == 0 ? (double?)null : Math.Round((ended.Values.Max(e => e.At) - started).TotalSeconds, 1),
+            recovery_after_fault_s = recovery,
             deletes = fault == "delete-burst" ? removal.GroupBy(c => c).ToDictionary(g => g.Key.ToString(), g => g.Count()) : null,
         };
     }
@@ -133,6 +135,7 @@ public static class Faults
                 await database.StopAsync();
                 await database.StartAgainAsync();
                 break;
+            case "none": // the baseline: the same installs without a fault
             case "delete-burst":
                 break; // the fault is the burst of unregistrations after the installs
         }

@@ -22,6 +22,9 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
 
     public WakeSignal Signal { get; } = new();
 
+    /// <summary>How long one publish (with its broker confirm) may take before it counts as failed.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     public string Schema => settings.Schema;
 
     /// <summary>The table, as a migration of the owning schema.</summary>
@@ -116,7 +119,11 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
                 using var activity = ActivityContext.TryParse(p.TraceParent, null, out var parent)
                     ? Source.StartActivity("outbox publish " + type.Name, ActivityKind.Producer, parent)
                     : null;
-                await (p.Mandatory ? bus.PublishCommand(message, type, ct) : bus.Publish(message, type, ct));
+                // A publish whose confirm never comes (a channel the client lost mid-publish) must not hold the
+                // outbox up forever: it fails after PublishTimeout and is retried with the rest.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bounded.CancelAfter(PublishTimeout);
+                await (p.Mandatory ? bus.PublishCommand(message, type, bounded.Token) : bus.Publish(message, type, bounded.Token));
                 return (p.Id, p.Revision, Ok: true);
             }
             catch (Exception) when (!ct.IsCancellationRequested)
