@@ -25,7 +25,9 @@ public sealed class PullProgressTests(DeployerFixture fx) : DockerTest
         var duringPull = outcome.Progress.Where(p => p is > 0 and < 94).ToList();
         Assert.True(duringPull.Count >= 10, $"only {duringPull.Count} progress values during the pull: {string.Join(',', outcome.Progress)}");
         Assert.Equal(outcome.Progress.Order(), outcome.Progress);
-        Assert.Equal(new[] { 94, 96, 97, 98, DockerDeployment.ContainerRunning }, outcome.Progress.Where(p => p >= 94));
+        // (94 may come twice: the second time with the pulled bytes, docs/console.md's "pulled" timeline line)
+        Assert.Equal(new[] { 94, 96, 97, 98, DockerDeployment.ContainerRunning }, outcome.Progress.Where(p => p >= 94).Distinct());
+        Assert.True(outcome.Progress.Count(p => p == 94) <= 2, string.Join(',', outcome.Progress));
         await DockerCli.TryAsync("rm", "-f", AppApiProtocol.ContainerName(appId));
         await DockerCli.TryAsync("rmi", TestImages.Sleeper(Tag));
     }
