@@ -103,8 +103,8 @@ public sealed class Platform : IAsyncDisposable
     }
 
     /// <summary>Resident memory of each process, MiB.</summary>
-    public IEnumerable<(string Name, long MiB)> Memory() => _processes.Where(p => !p.HasExited)
-        .Select(p => (p.StartInfo.ArgumentList[0], Rss(p.Id)));
+    public IEnumerable<(string Name, long MiB)> Memory() => _named.Where(n => !n.Value.Process.HasExited)
+        .OrderBy(n => n.Key).Select(n => (n.Key, Rss(n.Value.Process.Id)));
 
     private static long Rss(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
