@@ -243,7 +243,11 @@ connections: \`GET /heartbeat\`, \`POST /init\`, \`PUT /enabled\`, and three sta
 | 1 each | $(jq -r .total_s <<<"$one") s | $(jq -r .p50_ms <<<"$one") ms | $(jq -r .p99_ms <<<"$one") ms | $(jq -r .failed <<<"$one") | $(jq -r .stuck <<<"$one") |
 | 2 each | $(jq -r .total_s <<<"$two") s | $(jq -r .p50_ms <<<"$two") ms | $(jq -r .p99_ms <<<"$two") ms | $(jq -r .failed <<<"$two") | $(jq -r .stuck <<<"$two") |
 
-Speed-up with two: $(ratio "$(jq -r .total_s <<<"$one")" "$(jq -r .total_s <<<"$two")")x. Where the limit is: docs/performance.md.
+Speed-up with two: $(ratio "$(jq -r .total_s <<<"$one")" "$(jq -r .total_s <<<"$two")")x. Where the limit is (docs/performance.md), measured
+over the same runs: the machine's CPU was busy $(jq -r '.machine_cpu_busy * 100 | round' <<<"$one")% (one each) and $(jq -r '.machine_cpu_busy * 100 | round' <<<"$two")% (two each) of the time;
+PostgreSQL committed $(jq -r .pg_commits_per_s <<<"$one") and $(jq -r .pg_commits_per_s <<<"$two") transactions/s ($(jq -r .pg_commits <<<"$one") and $(jq -r .pg_commits <<<"$two") in all);
+CPU seconds per process: $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$one") (one each);
+$(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$two") (two each).
 
 ## Memory under load (Loadgen's platform, MiB: idle 10 s after start / after the $fleet installs)
 | process | 1 replica: idle | after | 2 replicas: idle | after |

@@ -38,6 +38,10 @@ if (mode == "installs")
     var idle = platform.Memory().ToList();
 
     var posted = new ConcurrentDictionary<string, DateTimeOffset>();
+    // Where the limit is: CPU of each process and of the machine, and PostgreSQL commits, over the installs.
+    var cpu0 = platform.CpuSeconds();
+    var machine0 = Platform.MachineCpu();
+    var commits0 = await Platform.CommitsAsync();
     var clock = Stopwatch.StartNew();
     var start = DateTimeOffset.UtcNow;
     using var gate = new SemaphoreSlim(64); // at most this many requests open at once, as a busy admin tool would
@@ -57,6 +61,9 @@ if (mode == "installs")
     }));
     var ended = await watch.WaitEndedAsync(posted.Keys.ToHashSet(), TimeSpan.FromMinutes(5));
     var total = clock.Elapsed;
+    var cpu1 = platform.CpuSeconds();
+    var machine1 = Platform.MachineCpu();
+    var commits = await Platform.CommitsAsync() - commits0;
     var latencies = ended.Where(e => posted.ContainsKey(e.Key)).Select(e => (e.Value.At - posted[e.Key]).TotalMilliseconds).Order().ToList();
     var failed = ended.Count(e => e.Value.Outcome != "enabled");
     var stuck = count - ended.Count;
@@ -70,6 +77,9 @@ if (mode == "installs")
         replicas, count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
         total_s = Math.Round(total.TotalSeconds, 2), p50_ms = Pct(latencies, 50), p99_ms = Pct(latencies, 99),
         failed, stuck, unregister_all_s = Math.Round(unregister.TotalSeconds, 2),
+        machine_cpu_busy = Math.Round((double)(machine1.Busy - machine0.Busy) / (machine1.Total - machine0.Total), 2),
+        cpu_s = cpu1.Where(kv => cpu0.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value - cpu0[kv.Key], 1)),
+        pg_commits = commits, pg_commits_per_s = Math.Round(commits / total.TotalSeconds),
         rss_idle_mib = idle.ToDictionary(m => m.Name, m => m.MiB),
         rss_mib = memory.ToDictionary(m => m.Name, m => m.MiB),
     }));
