@@ -51,9 +51,10 @@ public sealed class GatewayOptions
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>Socket completions run on the socket engine's threads instead of being queued to the thread pool,
-    /// and Kestrel's too (docs/performance.md): on a proxy whose work is almost all socket I/O this saves a thread
-    /// hop per read and write. Nothing on the gateway's request path blocks a thread.</summary>
-    public bool InlineSocketCompletions { get; set; } = true;
+    /// and Kestrel's too: a thread hop less per read and write. Off by default: on the 2-core bench machine it made
+    /// no difference beyond the noise (docs/performance.md), and it stalls every socket of an engine while any
+    /// continuation blocks.</summary>
+    public bool InlineSocketCompletions { get; set; }
 
     public ThrottleOptions Throttle { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
