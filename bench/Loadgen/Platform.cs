@@ -3,40 +3,29 @@ using Npgsql;
 
 namespace ExApps.Bench;
 
-/// <summary>A platform of the bench's own: a fresh database and RabbitMQ vhost, the registry and the gateway,
-/// <c>replicas</c> lifecycle and deployer processes, on ports from 28080, with a fixed admin token.</summary>
-public sealed class Platform : IAsyncDisposable
+/// <summary>A platform of the bench's own: a fresh database and RabbitMQ vhost on the host's servers (or the given
+/// servers of its own, <paramref name="servers"/>), the registry and the gateway, <c>replicas</c> lifecycle and
+/// deployer processes, on ports from <paramref name="gatewayPort"/> (28080), with a fixed admin token.</summary>
+public sealed class Platform(string root, int gatewayPort = Platform.DefaultGatewayPort,
+    IReadOnlyDictionary<string, string>? servers = null) : IAsyncDisposable
 {
     public const string Token = "bench-admin-token-0123456789";
     public const string Database = "exapps_bench";
     public const string Vhost = "exapps-bench";
-    public const int GatewayPort = 28080;
+    public const int DefaultGatewayPort = 28080;
+    public int GatewayPort { get; } = gatewayPort;
     private readonly List<Process> _processes = [];
     private readonly Dictionary<string, (Process Process, string Folder, string Assembly, int Port, Dictionary<string, string> Extra)> _named = [];
-    private readonly string _root;
-    private readonly string _logs;
-
-    public Platform(string root)
-    {
-        _root = root;
-        _logs = Path.Combine(root, ".local", "bench-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-        Directory.CreateDirectory(_logs);
-    }
+    private readonly string _root = root;
+    private readonly string _logs = Directory.CreateDirectory(
+        Path.Combine(root, ".local", "bench-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + gatewayPort)).FullName;
 
     public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
     public IReadOnlyList<Process> Processes => _processes;
 
     public async Task StartAsync(int replicas)
     {
-        await using (var conn = new NpgsqlConnection("Host=127.0.0.1;Username=postgres;Password=exapps;Database=postgres"))
-        {
-            await conn.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", conn).ExecuteNonQueryAsync();
-        }
-        await Run("rabbitmqctl", "-q", "delete_vhost", Vhost);
-        await Run("rabbitmqctl", "-q", "add_vhost", Vhost);
-        await Run("rabbitmqctl", "-q", "set_permissions", "-p", Vhost, "guest", ".*", ".*", ".*");
-
+        if (servers is null) await ResetHostServersAsync();
         Start("registry", "registry", "ExApps.Registry", GatewayPort + 1, new() { ["Registry__EncryptionKeyFile"] = Path.Combine(_logs, "registry.key") });
         await HealthyAsync(GatewayPort + 1); // the registry creates the database the others migrate into
         for (var i = 0; i < replicas; i++)
@@ -49,6 +38,18 @@ public sealed class Platform : IAsyncDisposable
         for (var i = 0; i < replicas; i++) { await HealthyAsync(GatewayPort + 10 + i); await HealthyAsync(GatewayPort + 20 + i); }
     }
 
+    private static async Task ResetHostServersAsync()
+    {
+        await using (var conn = new NpgsqlConnection("Host=127.0.0.1;Username=postgres;Password=exapps;Database=postgres"))
+        {
+            await conn.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Database} WITH (FORCE)", conn).ExecuteNonQueryAsync();
+        }
+        await Run("rabbitmqctl", "-q", "delete_vhost", Vhost);
+        await Run("rabbitmqctl", "-q", "add_vhost", Vhost);
+        await Run("rabbitmqctl", "-q", "set_permissions", "-p", Vhost, "guest", ".*", ".*", ".*");
+    }
+
     private void Start(string name, string folder, string assembly, int port, Dictionary<string, string> extra)
     {
         var dll = Path.Combine(_root, "services", folder, "bin", "Release", "net10.0", assembly + ".dll");
@@ -57,9 +58,10 @@ public sealed class Platform : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         psi.Environment["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}";
         psi.Environment["RabbitMq__VirtualHost"] = Vhost;
+        foreach (var (k, v) in servers ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.Environment["Admin__Token"] = Token;
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("BENCH_LOG_LEVEL") ?? "Warning";
         foreach (var (k, v) in extra) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         _named[name] = (p, folder, assembly, port, extra);

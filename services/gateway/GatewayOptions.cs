@@ -42,6 +42,14 @@ public sealed class GatewayOptions
     /// <summary>How long ExApp records (secret, enabled, routes) are cached; events clear them sooner.</summary>
     public TimeSpan AppCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>While the registry is unreachable, an expired ExApp record is still used for this long (so a
+    /// registry restart does not lock out ExApps the gateway already knows).</summary>
+    public TimeSpan AppCacheStaleTtl { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an ExApp call or proxied request waits for an unreachable registry (a restart takes
+    /// seconds) when the gateway has no record of the app at all, before answering 503.</summary>
+    public TimeSpan RegistryWait { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How long a resolved Nextcloud user (or "not logged in") is cached per credentials.</summary>
     public TimeSpan UserCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 

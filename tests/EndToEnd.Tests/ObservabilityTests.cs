@@ -77,29 +77,54 @@ public sealed class ObservabilityTests(GatewayFixture gw)
     [Fact]
     public async Task One_install_is_one_trace_across_the_four_services()
     {
-        string[] services = ["ExApps.Gateway", "ExApps.Registry", "ExApps.Deployer", "ExApps.Lifecycle"];
-        // The fixture installed its ExApp (admin request at the gateway, registry, deployer, lifecycle) with every
-        // service exporting its spans to the fixture's receiver.
-        var trace = await EventuallyAsync(() => Task.FromResult(
-                gw.Otlp.Spans.GroupBy(s => s.TraceId)
-                    .FirstOrDefault(t => services.All(name => t.Any(s => s.Service == name)))?.Key ?? ""),
-            id => id.Length > 0, "a trace with spans of all four services");
+        // A Docker install (a manual one needs no deployer): the admin request at the gateway, the registry, the
+        // lifecycle's steps and the deployer's container work, with every service exporting its spans to the
+        // fixture's receiver.
+        var daemon = "obs_docker";
+        var appId = gw.AppPrefix + "traced";
+        var d = await gw.Cli("daemon:register", daemon, "Traced Docker", "docker-install", "http", TestSettings.DockerSocket,
+            gw.GatewayUrl, "--net", "host");
+        Assert.True(d.ExitCode == 0, d.ToString());
+        try
+        {
+            var reg = await gw.Cli("app:register", appId, daemon, "--info-xml", TestApps.InfoXmlFor(appId), "--wait-finish");
+            Assert.True(reg.ExitCode == 0, reg + "\n" + gw.Logs());
 
-        var spans = gw.Otlp.Spans.Where(s => s.TraceId == trace).ToList();
-        Assert.Matches("^[0-9a-f]{32}$", trace);
-        var names = string.Join("\n", spans.Select(s => $"{s.Service}: {s.Name}"));
-        Assert.True(spans.Any(s => s.Service == "ExApps.Deployer" && s.Name.Contains("deploy-requested")), names);
-        Assert.True(spans.Any(s => s.Service == "ExApps.Lifecycle" && s.Name.Contains("container-started")), names);
+            string[] services = ["ExApps.Gateway", "ExApps.Registry", "ExApps.Deployer", "ExApps.Lifecycle"];
+            var trace = await EventuallyAsync(() => Task.FromResult(
+                    gw.Otlp.Spans.GroupBy(s => s.TraceId)
+                        .FirstOrDefault(t => services.All(name => t.Any(s => s.Service == name))
+                                             && t.Any(s => s.Service == "ExApps.Deployer" && s.Name.Contains("deploy-requested")))?.Key ?? ""),
+                id => id.Length > 0, "a trace with spans of all four services and the deploy", () => string.Join("\n",
+                    gw.Otlp.Spans.GroupBy(s => s.TraceId).OrderByDescending(t => t.Select(s => s.Service).Distinct().Count())
+                        .ThenByDescending(t => t.Any(s => s.Service == "ExApps.Deployer")).Take(6)
+                        .Select(t => $"{t.Key}: {string.Join(", ", t.Select(s => $"{s.Service}/{s.Name}").Distinct().Take(40))}")));
+
+            var spans = gw.Otlp.Spans.Where(s => s.TraceId == trace).ToList();
+            Assert.Matches("^[0-9a-f]{32}$", trace);
+            var names = string.Join("\n", spans.Select(s => $"{s.Service}: {s.Name}"));
+            Assert.True(spans.Any(s => s.Service == "ExApps.Gateway" && s.Name.StartsWith("POST")), names);
+            Assert.True(spans.Any(s => s.Service == "ExApps.Registry" && s.Name.Contains("InstallApp send")), names);
+            Assert.True(spans.Any(s => s.Service == "ExApps.Lifecycle" && s.Name.Contains("DeployRequested send")), names);
+            Assert.True(spans.Any(s => s.Service == "ExApps.Deployer" && s.Name.Contains("ContainerStarted send")), names);
+            Assert.True(spans.Any(s => s.Service == "ExApps.Registry" && s.Name.Contains("registry-status-projection")), names);
+        }
+        finally
+        {
+            await gw.Cli("app:unregister", appId, "--force", "--rm-data");
+            await gw.Cli("daemon:unregister", daemon);
+        }
     }
 
-    private static async Task<string> EventuallyAsync(Func<Task<string>> read, Func<string, bool> done, string what)
+    private static async Task<string> EventuallyAsync(Func<Task<string>> read, Func<string, bool> done, string what,
+        Func<string>? explain = null)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // hang guard only
         while (true)
         {
             var text = await read();
             if (done(text)) return text;
-            if (guard.IsCancellationRequested) throw new TimeoutException($"Never: {what}\n{text}");
+            if (guard.IsCancellationRequested) throw new TimeoutException($"Never: {what}\n{text}\n{explain?.Invoke()}");
             await Task.Delay(500);
         }
     }

@@ -54,6 +54,7 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>App ids of this fixture start with this, so leftovers of an earlier run can be found.</summary>
     public string AppPrefix => Name + "-";
     public string GatewayUrl => $"http://127.0.0.1:{BasePort}";
+    public int LifecyclePort => BasePort + 2;
 
     /// <summary>Where this platform's ExApp ports start (registry port range, and a block of 100 for fleets of test
     /// ExApps at 24000 + twice this offset), so that platforms of different EXAPPS_E2E_PORT on one host stay apart.</summary>
@@ -62,7 +63,8 @@ public class PlatformFixture : IAsyncLifetime
     public string Database => $"exapps_{Name}";
     /// <summary>This platform's broker; its queues, messages and connections are no one else's.</summary>
     public RabbitMqContainer Broker { get; private set; } = null!;
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // Generous: an unregistration answers when the container is gone, which takes a while for many apps at once on a busy machine.
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     public IReadOnlyList<ServiceProcess> Services => _services;
 
     public async Task InitializeAsync()

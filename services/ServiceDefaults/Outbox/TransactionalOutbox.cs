@@ -22,6 +22,9 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
 
     public WakeSignal Signal { get; } = new();
 
+    /// <summary>How long one publish (with its broker confirm) may take before it counts as failed.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     public string Schema => settings.Schema;
 
     /// <summary>The table, as a migration of the owning schema.</summary>
@@ -36,8 +39,12 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS coalesce_key text NULL;
         ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS revision int NOT NULL DEFAULT 0;
         CREATE UNIQUE INDEX IF NOT EXISTS outbox_coalesce_key ON {schema}.outbox (coalesce_key);
-        ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL;
         """);
+
+    /// <summary>The trace context column (added after <see cref="Migration"/> was first applied: a migration of its
+    /// own, so databases made before it get it too).</summary>
+    public static SqlMigration TraceMigration(int version, string schema) =>
+        new(version, $"ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL;");
 
     /// <summary>Adds <paramref name="messages"/> inside the caller's transaction. Call <see cref="Committed"/>
     /// after the commit so they go out at once.</summary>
@@ -117,7 +124,11 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
                 using var activity = ActivityContext.TryParse(p.TraceParent, null, out var parent)
                     ? Source.StartActivity("outbox publish " + type.Name, ActivityKind.Producer, parent)
                     : null;
-                await (p.Mandatory ? bus.PublishCommand(message, type, ct) : bus.Publish(message, type, ct));
+                // A publish whose confirm never comes (a channel the client lost mid-publish) must not hold the
+                // outbox up forever: it fails after PublishTimeout and is retried with the rest.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bounded.CancelAfter(PublishTimeout);
+                await (p.Mandatory ? bus.PublishCommand(message, type, bounded.Token) : bus.Publish(message, type, bounded.Token));
                 return (p.Id, p.Revision, Ok: true);
             }
             catch (Exception) when (!ct.IsCancellationRequested)

@@ -18,6 +18,7 @@ public sealed class PlatformMetrics
     private readonly Counter<long> _installsFailed;
     private readonly Histogram<double> _installDuration;
     private readonly Counter<long> _heartbeatTries;
+    private readonly Counter<long> _recoveries;
     private readonly Counter<long> _proxyRequests;
     private readonly Histogram<double> _proxyDuration;
 
@@ -34,6 +35,8 @@ public sealed class PlatformMetrics
             "Time from the install request to enabled or failed.");
         _heartbeatTries = meter.CreateCounter<long>("exapps.heartbeat.tries", "{try}",
             "GET /heartbeat calls made to ExApps while waiting for them to come up.");
+        _recoveries = meter.CreateCounter<long>("exapps.app.recoveries", "{recovery}",
+            "Enabled ExApps the platform restarted or redeployed on its own (the daemon's auto_recover).");
         _proxyRequests = meter.CreateCounter<long>("exapps.proxy.requests", "{request}",
             "Requests the gateway forwarded to an ExApp.");
         _proxyDuration = meter.CreateHistogram<double>("exapps.proxy.duration", "s",
@@ -63,6 +66,11 @@ public sealed class PlatformMetrics
     /// <summary>The lifecycle service, for every heartbeat call it makes to an ExApp that is coming up.</summary>
     public void HeartbeatTry(string appId, bool ok) =>
         _heartbeatTries.Add(1, new TagList { { "app_id", appId }, { "result", ok ? "ok" : "failed" } });
+
+    /// <summary>The lifecycle service, when it starts recovering an enabled app that died or vanished
+    /// (<paramref name="mode"/>: <c>restart</c> or <c>redeploy</c>).</summary>
+    public void Recovery(string appId, string mode) =>
+        _recoveries.Add(1, new TagList { { "app_id", appId }, { "mode", mode } });
 
     /// <summary>The gateway, for every request it forwarded to a known, enabled ExApp.</summary>
     /// <param name="startTimestamp">From <see cref="Stopwatch.GetTimestamp"/> when the request arrived.</param>

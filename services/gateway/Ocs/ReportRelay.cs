@@ -10,6 +10,7 @@ namespace ExApps.Gateway.Ocs;
 public sealed class ReportRelay(IBus bus, ILogger<ReportRelay> logger) : BackgroundService
 {
     private const int Capacity = 20_000;
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
@@ -24,17 +25,25 @@ public sealed class ReportRelay(IBus bus, ILogger<ReportRelay> logger) : Backgro
             {
                 var delay = TimeSpan.FromMilliseconds(100);
                 var warned = false;
+                var failures = 0;
                 while (true)
                 {
                     try
                     {
-                        await bus.Publish(report, report.GetType(), stoppingToken);
+                        // bounded: a publish whose confirm never comes (a channel lost mid-publish) is tried again
+                        // instead of holding every later report up
+                        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                        bounded.CancelAfter(PublishTimeout);
+                        await bus.Publish(report, report.GetType(), bounded.Token);
                         if (warned) logger.LogInformation("Publishing ExApp reports again");
                         break;
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
-                        if (!warned) logger.LogWarning("Cannot publish ExApp reports ({Error}); keeping them until the broker is back", e.Message);
+                        // the first failure, then every 15th (about every 30 s): a relay that stays stuck is seen
+                        if (failures++ % 15 == 0)
+                            logger.LogWarning("Cannot publish ExApp reports ({Error}, attempt {Attempt}); keeping {Waiting} until the broker takes them",
+                                e.Message, failures, _queue.Reader.Count + 1);
                         warned = true;
                         await Task.Delay(delay, stoppingToken);
                         delay = delay * 2 > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : delay * 2;

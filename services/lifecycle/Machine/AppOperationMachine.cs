@@ -295,6 +295,8 @@ public sealed class AppOperationMachine : MachineDefinition
             t.Begin(Guid.NewGuid(), OperationKind.Recover, t.App.Spec);
             t.App.Data.RecoverMode = mode;
             t.Log(LogLevel.Warning, "ExApp {AppId} is {State}; recovering it ({Mode})", t.App.AppId, state, mode);
+            var appId = t.App.AppId;
+            t.Counts.Add(m => m.Recovery(appId, mode));
             if (mode == "restart")
                 t.GoTo(Step.Starting, deadlineIn: o.ContainerStartTimeout)
                     .Send(new StartContainer(t.Operation, t.App.AppId, t.App.Spec.Daemon));

@@ -92,5 +92,6 @@ public static class LifecycleMigrations
         TransactionalOutbox.Migration(4, Schema),
         // Issue 13: the health of enabled apps (the platform keeps watching them).
         new(5, "ALTER TABLE lifecycle.apps ADD COLUMN health jsonb NULL;"),
+        TransactionalOutbox.TraceMigration(6, Schema),
     ];
 }

@@ -75,6 +75,7 @@ public sealed class RegistrySchema(NpgsqlDataSource dataSource, IConfiguration c
         TransactionalOutbox.Migration(11, Name),
         // Issue 13: the health of enabled apps, as the lifecycle's watching sees it.
         new(12, "ALTER TABLE registry.apps ADD COLUMN health jsonb NULL;"),
+        TransactionalOutbox.TraceMigration(13, Name),
         .. ExApps.Registry.Registrations.RegistrationSchema.Migrations,
         .. ExApps.Registry.Timeline.TimelineSchema.Migrations,
     ];

@@ -121,7 +121,10 @@ public sealed class FaultInjectionTests(FaultFixture platform)
 
             forward.Restore();
             var retry = await platform.Cli("app:update", appId, "--info-xml", TestApps.InfoXmlFor(appId), "--wait-finish");
-            Assert.NotEqual(0, retry.ExitCode); // same version: "already updated"; the app stays failed, nothing half-made
+            // Same version: "already updated" (exit 0, as AppAPI); the app stays failed, nothing half-made.
+            Assert.True(retry.ExitCode == 0 && retry.StdOut.Contains("already updated"), retry.ToString());
+            Assert.Equal("failed", (await platform.GetAppAsync(appId)).GetProperty("last_operation").GetProperty("outcome").GetString());
+            Assert.Null(await Docker.InspectContainerAsync("nc_app_" + appId));
         }
         finally
         {
@@ -156,6 +159,15 @@ public sealed class FaultInjectionTests(FaultFixture platform)
             var after = await Docker.InspectContainerAsync("nc_app_" + appId);
             Assert.NotEqual(before, after!.Value.GetProperty("Id").GetString());
             Assert.Equal("running", after.Value.GetProperty("State").GetProperty("Status").GetString());
+            // the recovery is counted where operators scrape (the exporter may answer from its short cache at first)
+            var pattern = $"exapps_app_recoveries_total{{[^}}]*app_id=\"{appId}\"[^}}]*mode=\"redeploy\"";
+            var metrics = "";
+            for (var i = 0; i < 50 && !System.Text.RegularExpressions.Regex.IsMatch(metrics, pattern); i++)
+            {
+                if (i > 0) await Task.Delay(200);
+                metrics = await platform.Http.GetStringAsync($"http://127.0.0.1:{platform.LifecyclePort}/metrics");
+            }
+            Assert.Matches(pattern, metrics);
         }
         finally
         {
