@@ -105,8 +105,36 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
     }
 
     /// <summary>Resident memory of each process, MiB.</summary>
-    public IEnumerable<(string Name, long MiB)> Memory() => _processes.Where(p => !p.HasExited)
-        .Select(p => (p.StartInfo.ArgumentList[0], Rss(p.Id)));
+    public IEnumerable<(string Name, long MiB)> Memory() => _named.Where(n => !n.Value.Process.HasExited)
+        .OrderBy(n => n.Key).Select(n => (n.Key, Rss(n.Value.Process.Id)));
+
+    /// <summary>CPU seconds each process has used so far (user + system).</summary>
+    public Dictionary<string, double> CpuSeconds() => _named.Where(n => !n.Value.Process.HasExited)
+        .ToDictionary(n => n.Key, n => Ticks(File.ReadAllText($"/proc/{n.Value.Process.Id}/stat")) / 100.0);
+
+    /// <summary>The whole machine's busy and total CPU time so far (/proc/stat, in clock ticks).</summary>
+    public static (long Busy, long Total) MachineCpu()
+    {
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var idle = f[3] + f[4];
+        return (f.Sum() - idle, f.Sum());
+    }
+
+    /// <summary>Transactions committed in the bench database so far (PostgreSQL's statistics).</summary>
+    public static async Task<long> CommitsAsync()
+    {
+        await using var conn = new NpgsqlConnection($"Host=127.0.0.1;Username=postgres;Password=exapps;Database={Database}");
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    // utime and stime: fields 14 and 15 of /proc/<pid>/stat, counted after the command name's closing ')'.
+    private static long Ticks(string stat)
+    {
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(f[11]) + long.Parse(f[12]);
+    }
 
     private static long Rss(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();

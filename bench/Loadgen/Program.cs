@@ -6,10 +6,20 @@ using System.Text;
 using System.Text.Json;
 using ExApps.Bench;
 
-// loadgen installs REPLICAS COUNT   concurrent manual installs of a fleet of test ExApps
+// loadgen installs REPLICAS COUNT   concurrent manual installs of a fleet of test ExApps (memory idle and after)
+// loadgen latency COUNT             one install at a time: register -> enabled vs the ExApp's own round trips
+// loadgen ws URL SECONDS CONNS [HEADER=VALUE ...]   WebSocket echo round trips (bench/run.sh)
 // loadgen flood                     the delay a 10 s status-report flood of one app adds to other installs
 var root = Environment.GetEnvironmentVariable("EXAPPS_ROOT") ?? Directory.GetCurrentDirectory();
 var mode = args.ElementAtOrDefault(0) ?? "installs";
+if (mode == "ws")
+{
+    // No platform of its own: measures a WebSocket echo route bench/run.sh names (gateway, HAProxy or direct).
+    var headers = args.Skip(4).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+    Console.WriteLine(JsonSerializer.Serialize(await WsEcho.RunAsync(new Uri(args[1]), TimeSpan.FromSeconds(double.Parse(args[2])),
+        int.Parse(args[3]), headers)));
+    return 0;
+}
 await using var platform = new Platform(root);
 var admin = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
 admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Platform.Token);
@@ -23,8 +33,15 @@ if (mode == "installs")
     await using var fleet = await Fleet.StartAsync(root, 25000, count, "b", platform.GatewayUrl);
     await RegisterDaemonAsync();
     var stream = watch.StartAsync();
+    // Idle: started, connected, nothing installed; a few seconds for start-up work to finish.
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    var idle = platform.Memory().ToList();
 
     var posted = new ConcurrentDictionary<string, DateTimeOffset>();
+    // Where the limit is: CPU of each process and of the machine, and PostgreSQL commits, over the installs.
+    var cpu0 = platform.CpuSeconds();
+    var machine0 = Platform.MachineCpu();
+    var commits0 = await Platform.CommitsAsync();
     var clock = Stopwatch.StartNew();
     var start = DateTimeOffset.UtcNow;
     using var gate = new SemaphoreSlim(64); // at most this many requests open at once, as a busy admin tool would
@@ -44,6 +61,9 @@ if (mode == "installs")
     }));
     var ended = await watch.WaitEndedAsync(posted.Keys.ToHashSet(), TimeSpan.FromMinutes(5));
     var total = clock.Elapsed;
+    var cpu1 = platform.CpuSeconds();
+    var machine1 = Platform.MachineCpu();
+    var commits = await Platform.CommitsAsync() - commits0;
     var latencies = ended.Where(e => posted.ContainsKey(e.Key)).Select(e => (e.Value.At - posted[e.Key]).TotalMilliseconds).Order().ToList();
     var failed = ended.Count(e => e.Value.Outcome != "enabled");
     var stuck = count - ended.Count;
@@ -57,8 +77,24 @@ if (mode == "installs")
         replicas, count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
         total_s = Math.Round(total.TotalSeconds, 2), p50_ms = Pct(latencies, 50), p99_ms = Pct(latencies, 99),
         failed, stuck, unregister_all_s = Math.Round(unregister.TotalSeconds, 2),
-        rss_mib = memory.ToDictionary(m => Path.GetFileNameWithoutExtension(m.Name), m => m.MiB),
+        machine_cpu_busy = Math.Round((double)(machine1.Busy - machine0.Busy) / (machine1.Total - machine0.Total), 2),
+        cpu_s = cpu1.Where(kv => cpu0.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value - cpu0[kv.Key], 1)),
+        pg_commits = commits, pg_commits_per_s = Math.Round(commits / total.TotalSeconds),
+        rss_idle_mib = idle.ToDictionary(m => m.Name, m => m.MiB),
+        rss_mib = memory.ToDictionary(m => m.Name, m => m.MiB),
     }));
+    return 0;
+}
+
+if (mode == "latency")
+{
+    var count = int.Parse(args.ElementAtOrDefault(1) ?? "10");
+    await platform.StartAsync(1);
+    await using var fleet = await Fleet.StartAsync(root, 25000, count + 1, "l", platform.GatewayUrl);
+    await RegisterDaemonAsync();
+    _ = watch.StartAsync();
+    Console.WriteLine(JsonSerializer.Serialize(await Latency.RunAsync(fleet, watch, count, platform.GatewayUrl,
+        (id, info) => InstallAsync(id, info, waitEnd: true))));
     return 0;
 }
 
@@ -123,7 +159,7 @@ if (mode == "trace")
     return 0;
 }
 
-Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen flood | loadgen trace | loadgen faults FAULT COUNT");
+Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen latency COUNT | loadgen ws URL SECONDS CONNS [H=V ...] | loadgen flood | loadgen trace | loadgen faults FAULT COUNT");
 return 2;
 
 async Task RegisterDaemonAsync()

@@ -58,6 +58,12 @@ public sealed class GatewayOptions
     /// <c>x-origin-ip</c>, and passed on to ExApps); from anyone else they are replaced by the gateway's own.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>Socket completions run on the socket engine's threads instead of being queued to the thread pool,
+    /// and Kestrel's too: a thread hop less per read and write. Off by default: on the 2-core bench machine it made
+    /// no difference beyond the noise (docs/performance.md), and it stalls every socket of an engine while any
+    /// continuation blocks.</summary>
+    public bool InlineSocketCompletions { get; set; }
+
     public ThrottleOptions Throttle { get; set; } = new();
     public LimitOptions Limits { get; set; } = new();
 

@@ -43,7 +43,15 @@ public static class GatewayServiceExtensions
             .Validate(o => AdminTokens.IsAcceptable(o.Token), AdminTokens.Rule)
             .ValidateOnStart();
 
-        var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.Limits ?? new LimitOptions();
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        var limits = gateway.Limits;
+        if (gateway.InlineSocketCompletions)
+        {
+            // Read by the runtime's socket engine when the process makes its first socket, which is later than
+            // this (the host has not started); an engine per core then, so that both cores serve sockets.
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;

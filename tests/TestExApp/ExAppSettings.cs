@@ -17,7 +17,7 @@ public sealed record ExAppSettings(
     TimeSpan? HeartbeatDelay,
     string EnableMode)
 {
-    public static readonly string[] InitModes = ["progress", "slow", "none", "notimpl", "fail500", "error", "hang"];
+    public static readonly string[] InitModes = ["progress", "instant", "slow", "none", "notimpl", "fail500", "error", "hang"];
 
     /// <summary>Env var name prefixes that <c>/test/state</c> exposes so tests can see what the platform passed.</summary>
     public static readonly string[] ExposedEnvPrefixes = ["APP_", "AA_", "NEXTCLOUD_", "COMPUTE_", "TEST_", "NVIDIA_"];

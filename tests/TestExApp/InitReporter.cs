@@ -32,6 +32,11 @@ public sealed class InitReporter(
                     await Task.Delay(StepDelay, ct);
                     await ReportAsync(10, "test init error", ct);
                     break;
+                case "instant":
+                    // A fast ExApp: done as soon as it was asked (bench/run.sh measures the platform's own part).
+                    await ReportAsync(0, null, ct);
+                    await ReportAsync(100, null, ct);
+                    break;
                 case "hang":
                     await ReportAsync(0, null, ct);
                     break;

@@ -32,7 +32,10 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
         {
             var skip = SegmentsBeforeRest(prefix);
             app.Map(prefix + "/{appId}/{**path}", (RequestDelegate)(http => proxy.HandleAsync(http, skip)))
-                .DisableRequestTimeout(); // streamed bodies and WebSockets live as long as they need
+                .DisableRequestTimeout() // streamed bodies and WebSockets live as long as they need
+                // exapps.proxy.requests/duration count these (per app); ASP.NET Core's http.server.request.duration
+                // would measure them a second time at about a tenth of a proxied request's cost.
+                .DisableHttpMetrics();
         }
         return app;
     }
@@ -126,11 +129,17 @@ public sealed class ExAppProxy(AppCache apps, NextcloudUsers users, FailureThrot
     }
 }
 
-/// <summary>One connection pool for all proxied ExApp traffic (YARP's recommended invoker settings).</summary>
+/// <summary>One connection pool for all proxied ExApp traffic (YARP's recommended invoker settings). Its
+/// HttpClient metrics go to meters nobody listens to: every proxied request is already counted by
+/// exapps.proxy.requests/duration, and the standard http.client.* instruments, recorded for every request, cost a
+/// noticeable share of the proxy's throughput (docs/performance.md).</summary>
 public sealed class ExAppProxyClient : IDisposable
 {
-    public HttpMessageInvoker Invoker { get; } = new(new OutgoingHeaderGuard(new SocketsHttpHandler
+    private readonly UnrecordedMeters _meters = new();
+
+    public ExAppProxyClient() => Invoker = new(new OutgoingHeaderGuard(new SocketsHttpHandler
     {
+        MeterFactory = _meters,
         UseProxy = false,
         AllowAutoRedirect = false,
         AutomaticDecompression = System.Net.DecompressionMethods.None,
@@ -139,5 +148,30 @@ public sealed class ExAppProxyClient : IDisposable
         ActivityHeadersPropagator = new ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.Current),
     }));
 
-    public void Dispose() => Invoker.Dispose();
+    public HttpMessageInvoker Invoker { get; }
+
+    public void Dispose()
+    {
+        Invoker.Dispose();
+        _meters.Dispose();
+    }
+
+    /// <summary>Meters under names of their own (<c>ExApps.Unrecorded.System.Net.Http</c>), which no metrics
+    /// pipeline subscribes to: their instruments stay disabled and recording into them costs nothing.</summary>
+    private sealed class UnrecordedMeters : System.Diagnostics.Metrics.IMeterFactory
+    {
+        private readonly List<System.Diagnostics.Metrics.Meter> _created = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter("ExApps.Unrecorded." + options.Name, options.Version);
+            lock (_created) _created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            lock (_created) foreach (var m in _created) m.Dispose();
+        }
+    }
 }
