@@ -174,6 +174,7 @@ if [ "$fleet" -gt 0 ]; then
   latency=$(loadgen latency 10 | tail -1); say "latency: $latency"
   one=$(loadgen installs 1 "$fleet" | tail -1); say "installs 1: $one"
   two=$(loadgen installs 2 "$fleet" | tail -1); say "installs 2: $two"
+  flood=$(loadgen flood | tail -1); say "flood: $flood"
 fi
 
 stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "median %d ms, min %d ms, max %d ms", a[int((NR+1)/2)], a[1], a[NR]}'; }
@@ -248,6 +249,12 @@ over the same runs: the machine's CPU was busy $(jq -r '.machine_cpu_busy * 100 
 PostgreSQL committed $(jq -r .pg_commits_per_s <<<"$one") and $(jq -r .pg_commits_per_s <<<"$two") transactions/s ($(jq -r .pg_commits <<<"$one") and $(jq -r .pg_commits <<<"$two") in all);
 CPU seconds per process: $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$one") (one each);
 $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$two") (two each).
+
+## One noisy ExApp (\`bench/Loadgen flood\`)
+One ExApp sends valid status reports as fast as 16 connections allow for 10 s while other apps install one at a
+time: $(jq -r .flood_requests <<<"$flood") reports ($(jq -r .flood_200 <<<"$flood") accepted, $(jq -r .flood_429 <<<"$flood") answered 429 by the per-app limit);
+another app's install took a median $(jq -r .install_ms_during_flood_median <<<"$flood") ms during the flood against $(jq -r .install_ms_quiet_median <<<"$flood") ms before it:
+$(jq -r .added_ms <<<"$flood") ms added.
 
 ## Memory under load (Loadgen's platform, MiB: idle 10 s after start / after the $fleet installs)
 | process | 1 replica: idle | after | 2 replicas: idle | after |
