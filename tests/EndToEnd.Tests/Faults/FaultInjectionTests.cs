@@ -23,36 +23,35 @@ public sealed class FaultInjectionTests(FaultFixture platform)
     [InlineData("gateway", 2)]
     public async Task A_service_killed_during_concurrent_installs_and_restarted_loses_no_install(string service, int block)
     {
-        await platform.EnsureFleetDaemonAsync();
-        await using var fleet = await FleetAsync(block);
-        try
+        await EveryInstallEndsEnabledAcrossAsync(block, async () =>
         {
-            Assert.All(await platform.RegisterAllAsync(fleet), s => Assert.Equal(HttpStatusCode.Accepted, s));
             await platform.Service(service).KillAsync();
             await Task.Delay(500);
             await platform.RestartAsync(service);
-
-            var tally = await platform.TallyAsync(fleet, Bound);
-
-            Assert.True(tally.Enabled == Apps, tally + "\n" + platform.Logs());
-        }
-        finally
-        {
-            await platform.RemoveAllAsync(fleet);
-        }
+        });
     }
 
     [Fact]
     public async Task A_broker_outage_during_concurrent_installs_loses_no_install()
     {
-        await platform.EnsureFleetDaemonAsync();
-        await using var fleet = await FleetAsync(3);
-        try
+        await EveryInstallEndsEnabledAcrossAsync(3, async () =>
         {
-            Assert.All(await platform.RegisterAllAsync(fleet), s => Assert.Equal(HttpStatusCode.Accepted, s));
             await platform.Broker.StopAsync();
             await Task.Delay(TimeSpan.FromSeconds(5));
             await platform.Broker.StartAgainAsync();
+        });
+    }
+
+    /// <summary>Registers a fleet of <see cref="Apps"/> at once, injects <paramref name="fault"/> while they install,
+    /// and expects every one of them to end enabled.</summary>
+    private async Task EveryInstallEndsEnabledAcrossAsync(int block, Func<Task> fault)
+    {
+        await platform.EnsureFleetDaemonAsync();
+        await using var fleet = await FleetAsync(block);
+        try
+        {
+            Assert.All(await platform.RegisterAllAsync(fleet), s => Assert.Equal(HttpStatusCode.Accepted, s));
+            await fault();
 
             var tally = await platform.TallyAsync(fleet, Bound);
 

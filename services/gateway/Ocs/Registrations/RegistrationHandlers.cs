@@ -32,11 +32,8 @@ public static class RegistrationHandlers
     public static async Task<IResult> GetAsync(HttpContext http, RegistrationDeps d, string kind, Func<OcsParameters, string[]> key,
         RegistrationAnswers answers, CancellationToken ct)
     {
-        var (caller, failure, p) = await BeginAsync(http, d, ct);
+        var (caller, failure, parts) = await BeginWithKeyAsync(http, d, key, ct);
         if (failure is not null) return failure;
-        string[] parts;
-        try { parts = key(p!); }
-        catch (OcsRequestException e) { return OcsResult.Error(400, e.Message); }
         var answer = await d.Registry.RegistrationAsync(caller!.AppId, kind, "get", new { key = parts }, ct);
         if (!answer.IsSuccess || answer.Body is not JsonObject row) return FromRegistry(answer, answers.NotFound, answers.NotFound);
         return OcsResult.Ok(Entity(row, answers));
@@ -45,11 +42,8 @@ public static class RegistrationHandlers
     public static async Task<IResult> DeleteAsync(HttpContext http, RegistrationDeps d, string kind, Func<OcsParameters, string[]> key,
         RegistrationAnswers answers, CancellationToken ct)
     {
-        var (caller, failure, p) = await BeginAsync(http, d, ct);
+        var (caller, failure, parts) = await BeginWithKeyAsync(http, d, key, ct);
         if (failure is not null) return failure;
-        string[] parts;
-        try { parts = key(p!); }
-        catch (OcsRequestException e) { return OcsResult.Error(400, e.Message); }
         var answer = await d.Registry.RegistrationAsync(caller!.AppId, kind, "delete", new { key = parts }, ct);
         return answer.IsSuccess ? OcsResult.Ok(Array.Empty<object>()) : FromRegistry(answer, answers.NotFound, answers.NotFound);
     }
@@ -70,6 +64,16 @@ public static class RegistrationHandlers
         var outcome = await d.Auth.AuthenticateAsync(http, _ => false, ct);
         if (outcome.Caller is not { } caller) return (null, outcome.Failure(), null);
         return (caller, null, await OcsParameters.ReadAsync(http.Request, d.Options.Value.Limits.MaxOcsBodyBytes, ct));
+    }
+
+    /// <summary><see cref="BeginAsync"/>, then the registration's key from the request (a bad one answers 400).</summary>
+    private static async Task<(ExAppCaller?, IResult?, string[])> BeginWithKeyAsync(HttpContext http, RegistrationDeps d,
+        Func<OcsParameters, string[]> key, CancellationToken ct)
+    {
+        var (caller, failure, p) = await BeginAsync(http, d, ct);
+        if (failure is not null) return (null, failure, []);
+        try { return (caller, null, key(p!)); }
+        catch (OcsRequestException e) { return (null, OcsResult.Error(400, e.Message), []); }
     }
 
     /// <summary>The registry's 400 names the field; a 404 is the kind's "not found"; anything else is ours to hide.</summary>
