@@ -63,7 +63,7 @@ start_dockerd() {
     mkdir -p "$LOG_DIR"
     nohup dockerd --host unix:///var/run/docker.sock >"$LOG_DIR/dockerd.log" 2>&1 &
   fi
-  wait_for dockerd 60 docker info
+  wait_for dockerd 120 docker info
 }
 
 start_registry() {

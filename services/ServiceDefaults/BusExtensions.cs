@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ExApps.ServiceDefaults;
 
@@ -46,6 +47,9 @@ public static class BusExtensions
                     h.Username(options.Username);
                     h.Password(options.Password);
                 });
+                if (!BrokerReconnect.Apply(cfg))
+                    context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BrokerReconnect))
+                        .LogWarning("MassTransit's reconnect policy could not be shortened (unexpected MassTransit version): receive endpoints reconnect on its own back-off of 3-30 s");
                 // Outer: a dependency that is down (PostgreSQL restarting, out of connections) is waited for, up to
                 // 25 minutes, instead of moving the message to an error queue where its operation would be lost.
                 cfg.UseMessageRetry(r =>
