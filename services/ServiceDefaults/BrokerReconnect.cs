@@ -10,9 +10,13 @@ namespace ExApps.ServiceDefaults;
 /// 3 s to 30 s, plus a 1 s pause per attempt, and the policy's context is never reset after a successful reconnect.
 /// A broker that is away for 5 s was therefore consumed from again only 10-20 s after its return (measured by
 /// <c>bench/faults.sh 100 broker-stop-5s</c>, docs/reliability.md), and later in a process's life even 30 s. The
-/// policy here handles the same exceptions (it asks MassTransit's own policy which ones) and retries after 0.5 s,
-/// growing to <see cref="MaxInterval"/>: a refused connection attempt every few seconds costs nothing, and the
-/// endpoints consume again within about two seconds of the broker's return.
+/// policy here retries after 0.5 s, growing to <see cref="MaxInterval"/>: a refused connection attempt every few
+/// seconds costs nothing, and the endpoints consume again within about two seconds of the broker's return.
+/// It also retries every exception, where MassTransit's gives up for good on those it does not list (an
+/// authentication failure, a channel closed with a code it does not expect): a RabbitMQ that is still booting can
+/// refuse a login or close a channel, and an endpoint that gives up then never consumes again while the process
+/// looks alive. Such failures are logged (MassTransit's "Connection Failed" warnings and
+/// <see cref="EndpointStateLog"/>), and the bus readiness check stays unhealthy until the endpoint is back.
 ///
 /// MassTransit exposes the policy only as a read-only property of its host configuration, so it is replaced
 /// through reflection on the pinned version (8.5.12); <see cref="Apply"/> says whether it could, and the services
@@ -32,14 +36,15 @@ public static class BrokerReconnect
         var backing = FindField(host.GetType(), "<ReceiveTransportRetryPolicy>k__BackingField");
         if (backing is null || !typeof(IRetryPolicy).IsAssignableFrom(backing.FieldType)) return false;
         var original = host.ReceiveTransportRetryPolicy;
-        backing.SetValue(host, Policy(original));
+        backing.SetValue(host, Policy());
         return ReferenceEquals(host.ReceiveTransportRetryPolicy, original) is false;
     }
 
-    /// <summary>MassTransit's decision of what is worth reconnecting for, on a short back-off.</summary>
-    public static IRetryPolicy Policy(IRetryPolicy original) => Retry.CreatePolicy(x =>
+    /// <summary>Every failure to start consuming is retried on a short back-off (cancellation, the endpoint being
+    /// stopped, is not a failure: MassTransit handles it before asking the policy).</summary>
+    public static IRetryPolicy Policy() => Retry.CreatePolicy(x =>
     {
-        x.Handle<Exception>(original.IsHandled);
+        x.Handle<Exception>();
         x.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(250), MaxInterval, TimeSpan.FromMilliseconds(250));
     });
 

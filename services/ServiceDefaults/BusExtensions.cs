@@ -39,6 +39,7 @@ public static class BusExtensions
                 h.Tags.Add(HealthExtensions.ReadyTag);
             });
             x.SetKebabCaseEndpointNameFormatter();
+            x.AddReceiveEndpointObserver<EndpointStateLog>();
             configure?.Invoke(x);
             x.UsingRabbitMq((context, cfg) =>
             {

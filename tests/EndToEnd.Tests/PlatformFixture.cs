@@ -178,7 +178,7 @@ public class PlatformFixture : IAsyncLifetime
         if (body is not null) req.Content = JsonContent.Create(body);
         using var res = await Http.SendAsync(req);
         var text = await res.Content.ReadAsStringAsync();
-        return new AdminAnswer(res.StatusCode, text);
+        return new AdminAnswer(res.StatusCode, text, res.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>Waits until every app of <paramref name="ids"/> satisfies <paramref name="done"/> (read through the
@@ -237,7 +237,7 @@ public class PlatformFixture : IAsyncLifetime
     }
 }
 
-public sealed record AdminAnswer(System.Net.HttpStatusCode Status, string Body)
+public sealed record AdminAnswer(System.Net.HttpStatusCode Status, string Body, TimeSpan? RetryAfter = null)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 }

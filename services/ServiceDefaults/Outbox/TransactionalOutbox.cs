@@ -22,9 +22,6 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
 
     public WakeSignal Signal { get; } = new();
 
-    /// <summary>How long one publish (with its broker confirm) may take before it counts as failed.</summary>
-    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
-
     public string Schema => settings.Schema;
 
     /// <summary>The table, as a migration of the owning schema.</summary>
@@ -125,10 +122,10 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
                     ? Source.StartActivity("outbox publish " + type.Name, ActivityKind.Producer, parent)
                     : null;
                 // A publish whose confirm never comes (a channel the client lost mid-publish) must not hold the
-                // outbox up forever: it fails after PublishTimeout and is retried with the rest.
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                bounded.CancelAfter(PublishTimeout);
-                await (p.Mandatory ? bus.PublishCommand(message, type, bounded.Token) : bus.Publish(message, type, bounded.Token));
+                // outbox up forever: it fails after BoundedPublish.Timeout and is retried with the rest.
+                await BoundedPublish.RunAsync(token => p.Mandatory
+                    ? bus.PublishCommand(message, type, token)
+                    : bus.Publish(message, type, token), ct);
                 return (p.Id, p.Revision, Ok: true);
             }
             catch (Exception) when (!ct.IsCancellationRequested)

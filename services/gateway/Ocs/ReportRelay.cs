@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ExApps.ServiceDefaults.Outbox;
 using MassTransit;
 
 namespace ExApps.Gateway.Ocs;
@@ -10,7 +11,6 @@ namespace ExApps.Gateway.Ocs;
 public sealed class ReportRelay(IBus bus, ILogger<ReportRelay> logger) : BackgroundService
 {
     private const int Capacity = 20_000;
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
@@ -32,9 +32,7 @@ public sealed class ReportRelay(IBus bus, ILogger<ReportRelay> logger) : Backgro
                     {
                         // bounded: a publish whose confirm never comes (a channel lost mid-publish) is tried again
                         // instead of holding every later report up
-                        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                        bounded.CancelAfter(PublishTimeout);
-                        await bus.Publish(report, report.GetType(), bounded.Token);
+                        await BoundedPublish.RunAsync(token => bus.Publish(report, report.GetType(), token), stoppingToken);
                         if (warned) logger.LogInformation("Publishing ExApp reports again");
                         break;
                     }

@@ -12,7 +12,9 @@ public static class ForwardErrors
         if (http.GetForwarderErrorFeature() is not { } error || http.Response.HasStarted) return;
         var admin = http.Request.Path.StartsWithSegments("/admin");
         if (error.Error is ForwarderError.RequestCanceled) return; // the client went away
-        http.Response.Headers.RetryAfter = "5";
+        // The registry restarts in a few seconds; a client told to wait 5 s (the value before) ended its requests
+        // up to 5 s after the registry was back (bench/faults.sh kill-registry, docs/reliability.md).
+        http.Response.Headers.RetryAfter = "2";
         await TypedResults.Problem(
             statusCode: admin ? 503 : 502,
             title: admin ? "Service unavailable" : "Bad gateway",

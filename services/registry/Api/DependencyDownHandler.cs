@@ -9,7 +9,9 @@ namespace ExApps.Registry.Api;
 /// transaction, so a request cut off by the outage left nothing half-written; the client may simply retry.</summary>
 public sealed class DependencyDownHandler(ILogger<DependencyDownHandler> log) : IExceptionHandler
 {
-    public const int RetryAfterSeconds = 5;
+    /// <summary>Short: a restart of PostgreSQL takes a few seconds, and a client that waits 5 s after it is back
+    /// (the value before) makes the whole recovery that much longer (bench/faults.sh, docs/reliability.md).</summary>
+    public const int RetryAfterSeconds = 2;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {

@@ -84,6 +84,7 @@ public sealed class FaultInjectionTests(FaultFixture platform)
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.Status);
             Assert.Equal("database_unavailable", during.Json.GetProperty("error_code").GetString());
+            Assert.Equal(TimeSpan.FromSeconds(2), during.RetryAfter);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
             Assert.Contains("postgres", await health.Content.ReadAsStringAsync());
             var tally = await platform.TallyAsync(fleet.Take(first.Count), Bound);
