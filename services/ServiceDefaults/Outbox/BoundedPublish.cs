@@ -8,11 +8,12 @@ public static class BoundedPublish
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <paramref name="publish"/> with a token cancelled after <see cref="Timeout"/>, and stops
-    /// waiting for it then even when it ignores the token. A publish on a channel that RabbitMQ.Client disposed
-    /// mid-publish (the broker stopping) was seen to never complete and not observe its token: the outbox that
-    /// awaited it published nothing more, although the broker was back, until the process restarted
-    /// (bench/faults.sh broker-stop-5s, docs/reliability.md). The abandoned publish is left to finish or fail on
-    /// its own; the caller counts it as failed and tries the message again (at least once).</summary>
+    /// waiting for it then even when it ignores the token. In one of three runs of bench/faults.sh broker-stop-5s
+    /// the registry's outbox published nothing more after the broker was back, and logged no failure either, while
+    /// every receive endpoint consumed again: only a publish that neither completes nor observes its token (the
+    /// client had just closed a channel mid-publish, "ObjectDisposedException on channel") explains that. With this
+    /// bound such a publish counts as failed after <see cref="Timeout"/> and the message is tried again (at least
+    /// once); the abandoned task finishes or fails on its own. docs/reliability.md.</summary>
     public static async Task RunAsync(Func<CancellationToken, Task> publish, CancellationToken ct, TimeSpan? timeout = null)
     {
         var limit = timeout ?? Timeout;
