@@ -172,6 +172,8 @@ scripts/run.sh stop >/dev/null
 latency='' one='' two=''
 if [ "$fleet" -gt 0 ]; then
   latency=$(loadgen latency 10 | tail -1); say "latency: $latency"
+  one100=$(loadgen installs 1 100 | tail -1); say "installs 1 x100: $one100"
+  two100=$(loadgen installs 2 100 | tail -1); say "installs 2 x100: $two100"
   one=$(loadgen installs 1 "$fleet" | tail -1); say "installs 1: $one"
   two=$(loadgen installs 2 "$fleet" | tail -1); say "installs 2: $two"
   flood=$(loadgen flood | tail -1); say "flood: $flood"
@@ -238,13 +240,18 @@ connections: \`GET /heartbeat\`, \`POST /init\`, \`PUT /enabled\`, and three sta
 - ratio: $(jq -r .ratio <<<"$latency")x
 - when each step first showed (median ms after the POST): $(jq -r '.step_first_seen_ms | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$latency")
 
-## Scale-out: $fleet concurrent manual installs (\`bench/Loadgen installs 1 $fleet\` vs \`installs 2 $fleet\`)
-| deployer + lifecycle processes | all enabled after | p50 | p99 | failed | stuck |
-|---|---|---|---|---|---|
-| 1 each | $(jq -r .total_s <<<"$one") s | $(jq -r .p50_ms <<<"$one") ms | $(jq -r .p99_ms <<<"$one") ms | $(jq -r .failed <<<"$one") | $(jq -r .stuck <<<"$one") |
-| 2 each | $(jq -r .total_s <<<"$two") s | $(jq -r .p50_ms <<<"$two") ms | $(jq -r .p99_ms <<<"$two") ms | $(jq -r .failed <<<"$two") | $(jq -r .stuck <<<"$two") |
+## Scale-out: concurrent manual installs (\`bench/Loadgen installs 1 N\` vs \`installs 2 N\`, N = 100 and $fleet)
+Each run on a freshly started platform of Loadgen's own; "all enabled after" is from the first request to the last
+install seen ended on the watch stream.
 
-Speed-up with two: $(ratio "$(jq -r .total_s <<<"$one")" "$(jq -r .total_s <<<"$two")")x. Where the limit is (docs/performance.md), measured
+| installs | deployer + lifecycle processes | all enabled after | p50 | p99 | failed | stuck |
+|---|---|---|---|---|---|---|
+| 100 | 1 each | $(jq -r .total_s <<<"$one100") s | $(jq -r .p50_ms <<<"$one100") ms | $(jq -r .p99_ms <<<"$one100") ms | $(jq -r .failed <<<"$one100") | $(jq -r .stuck <<<"$one100") |
+| 100 | 2 each | $(jq -r .total_s <<<"$two100") s | $(jq -r .p50_ms <<<"$two100") ms | $(jq -r .p99_ms <<<"$two100") ms | $(jq -r .failed <<<"$two100") | $(jq -r .stuck <<<"$two100") |
+| $fleet | 1 each | $(jq -r .total_s <<<"$one") s | $(jq -r .p50_ms <<<"$one") ms | $(jq -r .p99_ms <<<"$one") ms | $(jq -r .failed <<<"$one") | $(jq -r .stuck <<<"$one") |
+| $fleet | 2 each | $(jq -r .total_s <<<"$two") s | $(jq -r .p50_ms <<<"$two") ms | $(jq -r .p99_ms <<<"$two") ms | $(jq -r .failed <<<"$two") | $(jq -r .stuck <<<"$two") |
+
+Speed-up with two: $(ratio "$(jq -r .total_s <<<"$one100")" "$(jq -r .total_s <<<"$two100")")x for 100, $(ratio "$(jq -r .total_s <<<"$one")" "$(jq -r .total_s <<<"$two")")x for $fleet. Where the limit is (docs/performance.md), measured
 over the same runs: the machine's CPU was busy $(jq -r '.machine_cpu_busy * 100 | round' <<<"$one")% (one each) and $(jq -r '.machine_cpu_busy * 100 | round' <<<"$two")% (two each) of the time;
 PostgreSQL committed $(jq -r .pg_commits_per_s <<<"$one") and $(jq -r .pg_commits_per_s <<<"$two") transactions/s ($(jq -r .pg_commits <<<"$one") and $(jq -r .pg_commits <<<"$two") in all);
 CPU seconds per process: $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$one") (one each);
