@@ -16,7 +16,7 @@ namespace ExApps.ServiceDefaults;
 /// authentication failure, a channel closed with a code it does not expect): a RabbitMQ that is still booting can
 /// refuse a login or close a channel, and an endpoint that gives up then never consumes again while the process
 /// looks alive. Such failures are logged (MassTransit's "Connection Failed" warnings and
-/// <see cref="EndpointStateLog"/>), and the bus readiness check stays unhealthy until the endpoint is back.
+/// <see cref="EndpointStateLog"/>, once per outage).
 ///
 /// MassTransit exposes the policy only as a read-only property of its host configuration, so it is replaced
 /// through reflection on the pinned version (8.5.12); <see cref="Apply"/> says whether it could, and the services

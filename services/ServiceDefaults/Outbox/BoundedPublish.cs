@@ -8,8 +8,8 @@ public static class BoundedPublish
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <paramref name="publish"/> with a token cancelled after <see cref="Timeout"/>, and stops
-    /// waiting for it then even when it ignores the token. In one of three runs of bench/faults.sh broker-stop-5s
-    /// the registry's outbox published nothing more after the broker was back, and logged no failure either, while
+    /// waiting for it then even when it ignores the token. In 2 of 6 runs of bench/faults.sh broker-stop-5s (before this
+    /// bound) the registry's outbox published nothing more after the broker was back, and logged no failure either, while
     /// every receive endpoint consumed again: only a publish that neither completes nor observes its token (the
     /// client had just closed a channel mid-publish, "ObjectDisposedException on channel") explains that. With this
     /// bound such a publish counts as failed after <see cref="Timeout"/> and the message is tried again (at least
