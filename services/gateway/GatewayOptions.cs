@@ -50,6 +50,10 @@ public sealed class GatewayOptions
     /// seconds) when the gateway has no record of the app at all, before answering 503.</summary>
     public TimeSpan RegistryWait { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long an admin request waits for a registry that refuses connections (a restart) before the
+    /// gateway answers 503 with <c>Retry-After</c>; 0 answers at once.</summary>
+    public TimeSpan AdminRegistryWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a resolved Nextcloud user (or "not logged in") is cached per credentials.</summary>
     public TimeSpan UserCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -23,8 +23,8 @@ public static class GatewayServiceExtensions
                 && !o.NextcloudServiceUser.Contains(':'),
                 "Gateway:NextcloudServiceUser and NextcloudServicePassword go together (both or neither); the user has no ':'.")
             .Validate(o => o.AppCacheTtl > TimeSpan.Zero && o.UserCacheTtl > TimeSpan.Zero, "Gateway:AppCacheTtl and UserCacheTtl must be positive.")
-            .Validate(o => o.AppCacheStaleTtl >= TimeSpan.Zero && o.RegistryWait >= TimeSpan.Zero,
-                "Gateway:AppCacheStaleTtl and RegistryWait must not be negative.")
+            .Validate(o => o.AppCacheStaleTtl >= TimeSpan.Zero && o.RegistryWait >= TimeSpan.Zero && o.AdminRegistryWait >= TimeSpan.Zero,
+                "Gateway:AppCacheStaleTtl, RegistryWait and AdminRegistryWait must not be negative.")
             .Validate(o => o.Throttle.MaxFailures > 0 && o.Throttle.BaseDelay >= TimeSpan.Zero && o.Throttle.MaxDelay >= o.Throttle.BaseDelay
                 && o.Throttle.Window > TimeSpan.Zero, "Gateway:Throttle needs MaxFailures > 0, 0 <= BaseDelay <= MaxDelay and a positive Window.")
             .Validate(o => o.TrustedProxies.All(ClientAddress.IsValidEntry), "Gateway:TrustedProxies must list IP addresses or networks such as 10.0.0.0/8.")
@@ -91,6 +91,7 @@ public static class GatewayServiceExtensions
         s.AddScoped<AppApiAuthenticator>();
         s.AddScoped<ExAppRequester>();
         s.AddSingleton<ExAppProxy>();
+        s.AddSingleton<RegistryReachability>();
         s.AddForwardedRoutes();
         builder.AddServiceBus(x => x.AddConsumer<AppCacheInvalidator>().Endpoint(e =>
         {

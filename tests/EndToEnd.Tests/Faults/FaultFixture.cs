@@ -17,6 +17,14 @@ public sealed class FaultFixture : PlatformFixture
         ["Lifecycle__InstanceTimeout"] = "00:00:03",
     };
 
+    /// <summary>How long the gateway holds an admin request for a registry that refuses connections: long enough
+    /// for a restart on a busy machine, short enough for a test that waits it out.</summary>
+    public static readonly TimeSpan AdminRegistryWait = TimeSpan.FromSeconds(10);
+    protected override IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>
+    {
+        ["Gateway__AdminRegistryWait"] = AdminRegistryWait.ToString(),
+    };
+
     public const string FleetDaemon = "ft_fleet";
 
     public async Task EnsureFleetDaemonAsync() =>

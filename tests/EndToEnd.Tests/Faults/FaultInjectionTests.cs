@@ -32,6 +32,46 @@ public sealed class FaultInjectionTests(FaultFixture platform)
     }
 
     [Fact]
+    public async Task An_admin_request_while_the_registry_restarts_waits_for_it_and_past_the_wait_answers_503()
+    {
+        await platform.EnsureFleetDaemonAsync();
+        await using var fleet = await Fleet.StartAsync(platform.FleetPorts + 95, 1, platform.AppPrefix + "rw-", platform.GatewayUrl);
+        var port = fleet.Ports.Single();
+        try
+        {
+            await platform.Service("registry").KillAsync();
+            var clock = Stopwatch.StartNew();
+            var during = platform.AdminAsync(HttpMethod.Post, "/admin/apps",
+                new { appid = fleet.AppId(port), daemon = FaultFixture.FleetDaemon, json_info = fleet.JsonInfo(port) });
+            await Task.Delay(500);
+            Assert.False(during.IsCompleted, "answered while the registry was down");
+            await platform.RestartAsync("registry");
+            var accepted = await during;
+            Assert.True(accepted.Status == HttpStatusCode.Accepted, accepted.Body);
+            Assert.True(clock.Elapsed < FaultFixture.AdminRegistryWait, $"held {clock.Elapsed}, longer than the wait");
+            var tally = await platform.TallyAsync(fleet, Bound);
+            Assert.True(tally.Enabled == 1, tally + "\n" + platform.Logs());
+
+            // Down for longer than the gateway holds a request: 503 naming the registry, nothing changed.
+            await platform.Service("registry").KillAsync();
+            clock.Restart();
+            var refused = await platform.AdminAsync(HttpMethod.Delete, $"/admin/apps/{fleet.AppId(port)}?force=true", null);
+            var held = clock.Elapsed;
+            await platform.RestartAsync("registry");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+            Assert.Equal("registry_unavailable", refused.Json.GetProperty("error_code").GetString());
+            Assert.Equal(TimeSpan.FromSeconds(2), refused.RetryAfter);
+            Assert.True(held >= FaultFixture.AdminRegistryWait - TimeSpan.FromMilliseconds(100), $"answered after {held}");
+            var app = await platform.GetAppAsync(fleet.AppId(port));
+            Assert.True(app.GetProperty("enabled").GetBoolean(), app.ToString());
+        }
+        finally
+        {
+            await platform.RemoveAllAsync(fleet);
+        }
+    }
+
+    [Fact]
     public async Task A_broker_outage_during_concurrent_installs_loses_no_install()
     {
         await EveryInstallEndsEnabledAcrossAsync(3, async () =>
