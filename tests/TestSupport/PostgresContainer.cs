@@ -35,6 +35,11 @@ public sealed class PostgresContainer : IAsyncDisposable
             .WithUsername(Username)
             .WithPassword(Password)
             .WithPortBinding(port, PostgreSqlBuilder.PostgreSqlPort)
+            // Testcontainers starts PostgreSQL with fsync, full_page_writes and synchronous_commit off. The fault
+            // tests kill this server, and with synchronous_commit off a transaction whose COMMIT had already
+            // answered was gone after the restart (bench/faults.sh postgres-restart: an install the registry had
+            // accepted with 202 vanished). A server as durable as a real one (the later -c wins):
+            .WithCommand("-c", "fsync=on", "-c", "full_page_writes=on", "-c", "synchronous_commit=on")
             .Build();
         await container.StartAsync(ct);
         return new PostgresContainer(container, port);
