@@ -37,10 +37,16 @@ public static class ForwardErrors
         // Known to be down: wait for it first (a request sent now would only be refused).
         await registry.WaitAsync(Remaining(deadline), http.RequestAborted);
         await next();
-        while (!http.Response.HasStarted && http.GetForwarderErrorFeature() is { } error && NotConnected(error))
+        while (!http.Response.HasStarted && http.GetForwarderErrorFeature() is { } error && NotConnected(error)
+               && Remaining(deadline) > TimeSpan.Zero)
         {
             registry.Refused();
+            var waited = Environment.TickCount64;
             if (!await registry.WaitAsync(Remaining(deadline), http.RequestAborted)) return;
+            // The probe got through but this forward did not (another address of the same name, say): attempts
+            // stay a probe interval apart instead of spinning until the deadline.
+            var pause = RegistryReachability.ProbeInterval.TotalMilliseconds - (Environment.TickCount64 - waited);
+            if (pause > 0) await Task.Delay(TimeSpan.FromMilliseconds(pause), http.RequestAborted);
             // Forget the failed attempt; the request body was never read (no connection), so it is sent whole.
             http.Features.Set<IForwarderErrorFeature>(null);
             http.Response.StatusCode = StatusCodes.Status200OK;
