@@ -45,19 +45,10 @@ public sealed class ForwardErrorsTests
         return Task.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task A_refused_admin_request_is_sent_again_once_the_registry_accepts_connections()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var http = Context(port, TimeSpan.FromMinutes(1));
         var attempts = 0;
         var listener = new TcpListener(IPAddress.Loopback, port);
@@ -78,7 +69,7 @@ public sealed class ForwardErrorsTests
     [Fact]
     public async Task When_the_registry_listens_but_the_forward_keeps_failing_attempts_stay_apart_and_end_in_503()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var listener = new TcpListener(IPAddress.Loopback, port); // the probe gets through, the forwards do not
         listener.Start();
         try

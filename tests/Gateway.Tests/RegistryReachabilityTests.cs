@@ -12,10 +12,7 @@ public sealed class RegistryReachabilityTests
 {
     private static (RegistryReachability Registry, int Port) OnFreePort()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         var options = Options.Create(new GatewayOptions { RegistryUrl = $"http://127.0.0.1:{port}" });
         return (new RegistryReachability(options, NullLogger<RegistryReachability>.Instance), port);
     }
