@@ -108,6 +108,10 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
     public IEnumerable<(string Name, long MiB)> Memory() => _named.Where(n => !n.Value.Process.HasExited)
         .OrderBy(n => n.Key).Select(n => (n.Key, Rss(n.Value.Process.Id)));
 
+    /// <summary>The process id of each service process.</summary>
+    public IEnumerable<(string Name, int Pid)> Pids() => _named.Where(n => !n.Value.Process.HasExited)
+        .OrderBy(n => n.Key).Select(n => (n.Key, n.Value.Process.Id));
+
     /// <summary>CPU seconds each process has used so far (user + system).</summary>
     public Dictionary<string, double> CpuSeconds() => _named.Where(n => !n.Value.Process.HasExited)
         .ToDictionary(n => n.Key, n => Ticks(File.ReadAllText($"/proc/{n.Value.Process.Id}/stat")) / 100.0);

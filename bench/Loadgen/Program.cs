@@ -11,6 +11,8 @@ using ExApps.Bench;
 // loadgen ws URL SECONDS CONNS [HEADER=VALUE ...]   WebSocket echo round trips (bench/run.sh)
 // loadgen flood                     the delay a 10 s status-report flood of one app adds to other installs
 var root = Environment.GetEnvironmentVariable("EXAPPS_ROOT") ?? Directory.GetCurrentDirectory();
+// How long the installs run waits after the last install ended before it reads memory a second time.
+var settleTime = TimeSpan.FromSeconds(15);
 var mode = args.ElementAtOrDefault(0) ?? "installs";
 if (mode == "ws")
 {
@@ -68,6 +70,16 @@ if (mode == "installs")
     var failed = ended.Count(e => e.Value.Outcome != "enabled");
     var stuck = count - ended.Count;
     var memory = platform.Memory().ToList();
+    // BENCH_HOLD_S: keep the loaded platform this many seconds (its pids are on stderr) to inspect its memory.
+    if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_HOLD_S"), out var hold))
+    {
+        await Console.Error.WriteLineAsync($"holding {hold} s: {string.Join(' ', platform.Pids().Select(p => $"{p.Name}={p.Pid}"))}");
+        await Task.Delay(TimeSpan.FromSeconds(hold));
+    }
+
+    // And once the platform settled: idle pooled connections closed, the heap collected.
+    await Task.Delay(settleTime);
+    var settled = platform.Memory().ToList();
 
     clock.Restart();
     await Task.WhenAll(posted.Keys.Select(async id => (await admin.DeleteAsync($"{platform.GatewayUrl}/admin/apps/{id}")).Dispose()));
@@ -82,6 +94,7 @@ if (mode == "installs")
         pg_commits = commits, pg_commits_per_s = Math.Round(commits / total.TotalSeconds),
         rss_idle_mib = idle.ToDictionary(m => m.Name, m => m.MiB),
         rss_mib = memory.ToDictionary(m => m.Name, m => m.MiB),
+        rss_settled_mib = settled.ToDictionary(m => m.Name, m => m.MiB),
     }));
     return 0;
 }

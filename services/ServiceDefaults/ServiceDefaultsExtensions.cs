@@ -34,6 +34,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails();
         builder.AddPlatformTelemetry();
         builder.Services.AddPlatformHealthChecks();
+        builder.Services.AddHostedService<Memory.IdleMemoryTrim>();
         return builder;
     }
 

@@ -7,7 +7,7 @@ using ExApps.ServiceDefaults;
 if (args.Length > 0 && args[0] == "admin")
     return await AdminCommands.RunAsync(args[1..]);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServiceHost.CreateBuilder(args);
 builder.AddAppStoreConfiguration();
 builder.AddServiceDefaults();
 builder.UseDefaultUrl("http://127.0.0.1:8000");

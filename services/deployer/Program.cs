@@ -1,7 +1,7 @@
 using ExApps.Deployer;
 using ExApps.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServiceHost.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.UseDefaultUrl("http://127.0.0.1:8083");

@@ -1,7 +1,7 @@
 using ExApps.Gateway;
 using ExApps.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServiceHost.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGateway();
 

@@ -12,10 +12,12 @@ namespace ExApps.ServiceDefaults.Telemetry;
 /// <summary>The <c>exapps.queue.depth</c> gauge: messages waiting in this service's own RabbitMQ queues (the receive
 /// endpoints it configured), read every <see cref="Interval"/> with a passive queue declare on one connection of its
 /// own. A broker that is down leaves the gauge without values until it is back; the service itself is unaffected.
-/// Queues exclusive to the bus's connection (MassTransit's temporary endpoints) refuse that and are left out.</summary>
+/// Queues exclusive to the bus's connection (MassTransit's temporary endpoints) refuse that and are left out from
+/// then on.</summary>
 public sealed class QueueDepth : BackgroundService, IEndpointConfigurationObserver
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private const ushort ResourceLocked = 405;
 
     private readonly ConcurrentDictionary<string, long> _depths = new();
     private readonly ConcurrentDictionary<string, byte> _queues = new();
@@ -84,10 +86,12 @@ public sealed class QueueDepth : BackgroundService, IEndpointConfigurationObserv
                 {
                     _depths[queue] = (await channel.QueueDeclarePassiveAsync(queue, ct)).MessageCount;
                 }
-                catch (OperationInterruptedException)
+                catch (OperationInterruptedException e)
                 {
-                    // A missing queue (not declared yet, or auto-deleted) closes the channel: open another.
+                    // A missing queue (not declared yet, or auto-deleted) closes the channel: open another. A queue
+                    // exclusive to the bus's connection (405 RESOURCE_LOCKED) stays so: it is not asked again.
                     _depths.TryRemove(queue, out _);
+                    if (e.ShutdownReason?.ReplyCode == ResourceLocked) _queues.TryRemove(queue, out _);
                     await channel.DisposeAsync();
                     channel = null;
                 }

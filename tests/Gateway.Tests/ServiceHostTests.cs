@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using ExApps.ServiceDefaults;
+using ExApps.ServiceDefaults.Memory;
+using ExApps.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ExApps.Gateway.Tests;
+
+/// <summary>What every service's host is built with (ServiceDefaults): configuration read once, bounded metric series
+/// for the framework's meters, and a full collection once a burst is over.</summary>
+public sealed class ServiceHostTests
+{
+    [Fact]
+    public void Configuration_files_are_read_once_and_not_watched()
+    {
+        var builder = ServiceHost.CreateBuilder([]);
+
+        var json = ((IConfigurationBuilder)builder.Configuration).Sources.OfType<JsonConfigurationSource>().ToList();
+        Assert.NotEmpty(json); // appsettings.json and appsettings.{env}.json, optional
+        Assert.All(json, s => Assert.False(s.ReloadOnChange, $"{s.Path} is watched"));
+    }
+
+    [Fact]
+    public async Task Framework_meters_keep_a_bounded_number_of_series_and_per_app_metrics_keep_all_of_theirs()
+    {
+        var builder = ServiceHost.CreateBuilder([]);
+        builder.AddServiceDefaults();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{LoopbackPort.Free()}");
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+
+        // Instrument names of this test only: other tests of this process may report on the same meters.
+        using var framework = new Meter(TelemetryExtensions.MassTransitSource);
+        using var platform = new Meter(PlatformMetrics.MeterName);
+        var bounded = framework.CreateCounter<long>("hosttest.bounded");
+        var perApp = platform.CreateCounter<long>("hosttest.per_app");
+        const int series = 1_000;
+        for (var i = 0; i < series; i++)
+        {
+            bounded.Add(1, new KeyValuePair<string, object?>("endpoint", $"e{i}"));
+            perApp.Add(1, new KeyValuePair<string, object?>("app_id", $"app{i}"));
+        }
+
+        using var http = new HttpClient();
+        var lines = (await http.GetStringAsync($"{app.Urls.First()}/metrics")).Split('\n');
+        var boundedLines = lines.Where(l => l.StartsWith("hosttest_bounded_total{", StringComparison.Ordinal)).ToList();
+        Assert.InRange(boundedLines.Count, 2, TelemetryExtensions.FewSeriesLimit + 1); // and one overflow series
+        // Nothing is lost: what did not fit is counted under the overflow series.
+        Assert.Contains(boundedLines, l => l.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
+        Assert.Equal(series, boundedLines.Sum(l => long.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0])));
+        Assert.Equal(series, lines.Count(l => Regex.IsMatch(l, "^hosttest_per_app_total\\{[^}]*app_id=\"app[0-9]+\"")));
+    }
+
+    [Theory]
+    [InlineData(0, 0, false)]                                          // idle since start
+    [InlineData(IdleMemoryTrim.QuietBytes - 1, IdleMemoryTrim.BusyBytes, true)] // quiet after a burst
+    [InlineData(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.BusyBytes * 4, false)] // still busy
+    [InlineData(0, IdleMemoryTrim.BusyBytes - 1, false)]               // quiet, but too little work since the last trim
+    public void Collects_only_when_quiet_after_a_burst(long lastInterval, long sinceTrim, bool expected) =>
+        Assert.Equal(expected, IdleMemoryTrim.ShouldTrim(lastInterval, sinceTrim));
+
+    [Fact]
+    public void A_trim_is_a_full_collection()
+    {
+        var trim = new IdleMemoryTrim(NullLogger<IdleMemoryTrim>.Instance);
+        var before = GC.CollectionCount(GC.MaxGeneration);
+
+        trim.Trim();
+
+        Assert.True(GC.CollectionCount(GC.MaxGeneration) > before);
+    }
+}
