@@ -8,7 +8,7 @@
 # - WebSocket echo round trips through the gateway, through HAProxy and directly (bench/Loadgen `ws`);
 # - then, with the platform stopped, bench/Loadgen on a platform of its own: install latency against the ExApp's
 #   own round trips (`latency`), and concurrent installs with one and with two deployer+lifecycle processes
-#   (`installs 1 N`, `installs 2 N`), memory idle and after them.
+#   (`installs 1 N`, `installs 2 N`), memory idle, right after them and 15 s later.
 # Writes docs/benchmarks.md. Usage: bench/run.sh [installs=5] [wrk-seconds=10] [loadgen-installs=500]
 # (loadgen-installs=0 skips the Loadgen part). Ports: the platform's defaults (scripts/run.sh), HAProxy on 8095,
 # the manual ExApp on 26901+, Loadgen's platform on 28080+ and its fleet on 25000+.
@@ -263,10 +263,10 @@ time: $(jq -r .flood_requests <<<"$flood") reports ($(jq -r .flood_200 <<<"$floo
 another app's install took a median $(jq -r .install_ms_during_flood_median <<<"$flood") ms during the flood against $(jq -r .install_ms_quiet_median <<<"$flood") ms before it:
 $(jq -r .added_ms <<<"$flood") ms added.
 
-## Memory under load (Loadgen's platform, MiB: idle 10 s after start / after the $fleet installs)
-| process | 1 replica: idle | after | 2 replicas: idle | after |
-|---|---|---|---|---|
-$(jq -rn --argjson one "$one" --argjson two "$two" '$two.rss_idle_mib | keys[] as $k | "| \($k) | \($one.rss_idle_mib[$k] // "") | \($one.rss_mib[$k] // "") | \($two.rss_idle_mib[$k]) | \($two.rss_mib[$k]) |"')
+## Memory under load (Loadgen's platform, MiB: idle 10 s after start / right after the $fleet installs / 15 s later)
+| process | 1 replica: idle | after | settled | 2 replicas: idle | after | settled |
+|---|---|---|---|---|---|---|
+$(jq -rn --argjson one "$one" --argjson two "$two" '$two.rss_idle_mib | keys[] as $k | "| \($k) | \($one.rss_idle_mib[$k] // "") | \($one.rss_mib[$k] // "") | \($one.rss_settled_mib[$k] // "") | \($two.rss_idle_mib[$k]) | \($two.rss_mib[$k]) | \($two.rss_settled_mib[$k]) |"')
 MD
 fi
 } >"$out"
