@@ -53,6 +53,11 @@ public static class PostgresSchema
         }
     }
 
+    /// <remarks>Each applied migration's SHA-256 is kept beside its version. A migration whose text no longer
+    /// matches what was applied stops the start with <see cref="ChangedMigrationException"/> before anything is
+    /// applied: the schema the code expects would differ from the database's, silently. (Versions applied before
+    /// checksums were kept get theirs on the next start.) Versions in the database that the code does not know,
+    /// a database migrated by a newer release, are logged as a warning.</remarks>
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema,
         IReadOnlyList<SqlMigration> migrations, ILogger logger, CancellationToken ct = default)
     {
@@ -61,24 +66,50 @@ public static class PostgresSchema
         await Exec(conn, $"SELECT pg_advisory_xact_lock(hashtext('migrate:{schema}'))", ct);
         await Exec(conn, $"CREATE SCHEMA IF NOT EXISTS {schema}", ct);
         await Exec(conn, $"CREATE TABLE IF NOT EXISTS {schema}.schema_version (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", ct);
+        await Exec(conn, $"ALTER TABLE {schema}.schema_version ADD COLUMN IF NOT EXISTS checksum text NULL", ct);
         // Applied versions as a set, not a high-water mark: a migration added later with a lower number (work
         // merged from two branches) is still applied.
-        var applied = new HashSet<int>();
-        await using (var read = new NpgsqlCommand($"SELECT version FROM {schema}.schema_version", conn))
+        var applied = new Dictionary<int, string?>();
+        await using (var read = new NpgsqlCommand($"SELECT version, checksum FROM {schema}.schema_version", conn))
         await using (var reader = await read.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
-        foreach (var m in migrations.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+            while (await reader.ReadAsync(ct)) applied[reader.GetInt32(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+
+        var known = migrations.ToDictionary(m => m.Version);
+        var changed = applied.Where(a => a.Value is not null && known.TryGetValue(a.Key, out var m) && Checksum(m.Sql) != a.Value)
+            .Select(a => a.Key).Order().ToList();
+        if (changed.Count > 0) throw new ChangedMigrationException(schema, changed);
+        var unknown = applied.Keys.Where(v => !known.ContainsKey(v)).Order().ToList();
+        if (unknown.Count > 0)
+            logger.LogWarning("The {Schema} schema has migrations {Versions} applied that this version of the service " +
+                              "does not know: a newer version migrated the database", schema, string.Join(", ", unknown));
+        foreach (var (version, _) in applied.Where(a => a.Value is null && known.ContainsKey(a.Key)))
+            await Exec(conn, $"UPDATE {schema}.schema_version SET checksum = '{Checksum(known[version].Sql)}' WHERE version = {version}", ct);
+
+        foreach (var m in migrations.Where(m => !applied.ContainsKey(m.Version)).OrderBy(m => m.Version))
         {
             logger.LogInformation("Applying {Schema} migration {Version}", schema, m.Version);
             await Exec(conn, m.Sql, ct);
-            await Exec(conn, $"INSERT INTO {schema}.schema_version (version) VALUES ({m.Version})", ct);
+            await Exec(conn, $"INSERT INTO {schema}.schema_version (version, checksum) VALUES ({m.Version}, '{Checksum(m.Sql)}')", ct);
         }
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>SHA-256 of a migration's text, line endings made uniform, in hex.</summary>
+    public static string Checksum(string sql) => Convert.ToHexStringLower(
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))));
 
     private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
     }
+}
+
+/// <summary>An applied migration was edited afterwards: the database's schema is not the one the code describes.</summary>
+public sealed class ChangedMigrationException(string schema, IReadOnlyList<int> versions) : InvalidOperationException(
+    $"The {schema} schema's migration(s) {string.Join(", ", versions)} differ from what was applied to this database. " +
+    "An applied migration must never be edited: restore its text and add a new migration for the change. Nothing was migrated.")
+{
+    public string Schema { get; } = schema;
+    public IReadOnlyList<int> Versions { get; } = versions;
 }
