@@ -66,13 +66,16 @@ public sealed class ServiceHostTests
         Assert.Equal(expected, IdleMemoryTrim.ShouldTrim(lastInterval, sinceTrim));
 
     [Fact]
-    public void A_trim_is_a_full_collection()
+    public void A_trim_is_a_compacting_full_collection()
     {
         var trim = new IdleMemoryTrim(NullLogger<IdleMemoryTrim>.Instance);
-        var before = GC.CollectionCount(GC.MaxGeneration);
+        var before = GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
 
         trim.Trim();
 
-        Assert.True(GC.CollectionCount(GC.MaxGeneration) > before);
+        var last = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        Assert.True(last.Index > before, "no full blocking collection ran");
+        Assert.Equal(GC.MaxGeneration, last.Generation);
+        Assert.True(last.Compacted, "the collection did not compact");
     }
 }

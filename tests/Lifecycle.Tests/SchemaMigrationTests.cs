@@ -93,6 +93,16 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replicas_starting_together_apply_each_migration_once()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => MigrateAsync(First, Second))));
+
+        var applied = await AppliedAsync();
+        Assert.Equal([1, 2], applied.Keys.Order());
+        Assert.Equal(PostgresSchema.Checksum(Second.Sql), applied[2]);
+    }
+
+    [Fact]
     public async Task Versions_the_code_does_not_know_are_left_alone()
     {
         await MigrateAsync(First, Second);

@@ -42,17 +42,14 @@ public sealed class IdleMemoryTrim(ILogger<IdleMemoryTrim> logger) : BackgroundS
     public static bool ShouldTrim(long allocatedLastInterval, long allocatedSinceTrim) =>
         allocatedLastInterval < QuietBytes && allocatedSinceTrim >= BusyBytes;
 
-    /// <summary>One aggressive, compacting, blocking full collection; returns the bytes the process's working set
-    /// shrank by (negative if it grew).</summary>
-    public long Trim()
+    /// <summary>One aggressive, compacting, blocking full collection.</summary>
+    public void Trim()
     {
         var before = Environment.WorkingSet;
         var started = TimeProvider.System.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _allocatedAtTrim = GC.GetTotalAllocatedBytes();
-        var freed = before - Environment.WorkingSet;
         logger.LogDebug("Idle after a burst: collected in {Elapsed} ms, working set {Before} -> {After} MiB",
             (int)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, before >> 20, Environment.WorkingSet >> 20);
-        return freed;
     }
 }
