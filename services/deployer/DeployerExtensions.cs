@@ -39,6 +39,7 @@ public static class DeployerExtensions
         services.AddSingleton<BackgroundDeploys>();
         services.AddSingleton<ImageAcquisition>();
         services.AddSingleton<ContainerWaits>();
+        services.AddSingleton<HostPortGuard>();
         services.AddSingleton<ImageCleanup>();
         services.AddSingleton<DockerDeployment>();
         services.AddSingleton<DeployOperation>();

@@ -61,6 +61,11 @@ public sealed class DeployerOptions : IValidatableObject
     /// <summary>How often a deploy may start over after its deployer died before it is failed for good.</summary>
     [Range(1, 100)] public int MaxDeployAttempts { get; set; } = 3;
 
+    /// <summary>Whether a container on the host network of an engine behind a unix socket is started only when its
+    /// port does not answer on loopback already (<see cref="HostPortGuard"/>). Turn it off only for a unix socket
+    /// that leads to another machine's engine.</summary>
+    public bool CheckHostPorts { get; set; } = true;
+
     /// <summary>Seconds Docker gives an ExApp to stop before it is killed.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

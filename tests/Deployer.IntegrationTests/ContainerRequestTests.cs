@@ -31,6 +31,29 @@ public sealed class ContainerRequestTests(DeployerFixture fx) : DockerTest
     }
 
     [Fact]
+    public async Task Starting_a_stopped_container_whose_port_was_taken_meanwhile_fails_naming_the_port()
+    {
+        var appId = NewAppId();
+        var name = AppApiProtocol.ContainerName(appId);
+        var port = TestSettings.FreePort();
+        Assert.IsType<ContainerStarted>((await fx.DeployAsync(DeployerFixture.Request(appId, "1", port: port))).Terminal);
+        await Stop(appId);
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        squatter.Start();
+
+        var answer = await fx.Harness.GetRequestClient<StartContainer>()
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, appId, DeployerFixture.Daemon()));
+
+        Assert.StartsWith($"Port {port} of the Docker host is in use", answer.Message.Error);
+        Assert.False((await DockerCli.InspectAsync("container", name)).GetProperty("State").GetProperty("Running").GetBoolean());
+
+        squatter.Stop();
+        var again = await fx.Harness.GetRequestClient<StartContainer>()
+            .GetResponse<ContainerRunning>(new StartContainer(Guid.Empty, appId, DeployerFixture.Daemon()));
+        Assert.Equal("", again.Message.Error);
+    }
+
+    [Fact]
     public async Task Starting_an_unhealthy_container_fails_once_with_the_health_reason()
     {
         var appId = NewAppId();

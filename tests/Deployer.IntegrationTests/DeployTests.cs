@@ -28,7 +28,7 @@ public sealed class DeployTests(DeployerFixture fx) : DockerTest
         Assert.Equal(new[]
         {
             "AA_VERSION=32.0.0", $"APP_SECRET={request.Secret.Value}", $"APP_ID={appId}",
-            $"APP_DISPLAY_NAME=Test {appId}", "APP_VERSION=1.0.0", "APP_HOST=127.0.0.1", "APP_PORT=23999",
+            $"APP_DISPLAY_NAME=Test {appId}", "APP_VERSION=1.0.0", "APP_HOST=127.0.0.1", $"APP_PORT={request.Port}",
             $"APP_PERSISTENT_STORAGE=/nc_app_{appId}_data", "NEXTCLOUD_URL=http://nextcloud.test",
             "COMPUTE_DEVICE=CPU", "FIRST_DECLARED=a b", "SECOND_DECLARED=2",
         }, Env(c).Where(e => !e.StartsWith("PATH=")));
@@ -165,6 +165,28 @@ public sealed class DeployTests(DeployerFixture fx) : DockerTest
         Assert.Contains($"unix://{socket} is unreachable", outcome.Failed.Reason);
         Assert.DoesNotContain("pw-that-must-not-leak", outcome.Failed.Reason);
         Assert.DoesNotContain("secret-", outcome.Failed.Reason);
+    }
+
+    [Fact]
+    public async Task A_host_network_port_something_else_answers_on_fails_the_deploy_naming_the_port()
+    {
+        var appId = NewAppId();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var request = DeployerFixture.Request(appId, "1", port: port);
+
+        var outcome = await fx.DeployAsync(request);
+
+        Assert.StartsWith($"Port {port} of the Docker host is in use: something other than ExApp {appId} answers on " +
+                          $"127.0.0.1:{port}", outcome.Failed.Reason);
+        Assert.DoesNotContain(request.Secret.Value, outcome.Failed.Reason);
+        Assert.False(await DockerCli.ExistsAsync("container", AppApiProtocol.ContainerName(appId)));
+
+        // The same port on a network of its own is the container's own: no check, the deploy goes through.
+        var network = await NewNetworkAsync();
+        var own = await fx.DeployAsync(DeployerFixture.Request(appId, "1", DeployerFixture.Daemon(net: network), port: port));
+        Assert.IsType<ContainerStarted>(own.Terminal);
     }
 
     private static List<string> Env(JsonElement container) =>

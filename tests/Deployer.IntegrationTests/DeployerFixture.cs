@@ -68,10 +68,14 @@ public sealed class DeployerFixture : IAsyncLifetime
 
     public static DeployRequested Request(string appId, string tag, DaemonTarget? daemon = null,
         IReadOnlyList<AppEnvVar>? env = null, IReadOnlyList<AppMount>? mounts = null,
-        string kind = AppApiProtocol.KindInstall) =>
-        new(Guid.NewGuid(), appId, kind, "1.0.0", $"Test {appId}", 23999, new Secret($"secret-{Guid.NewGuid():N}"),
-            "http://localhost:23999", "http://nextcloud.test", new ImageRef(TestSettings.Registry, TestSettings.Repository, tag),
+        string kind = AppApiProtocol.KindInstall, int? port = null)
+    {
+        // A port nothing answers on, as the deployer checks on the host network (the test images listen nowhere).
+        var appPort = port ?? TestSettings.FreePort();
+        return new(Guid.NewGuid(), appId, kind, "1.0.0", $"Test {appId}", appPort, new Secret($"secret-{Guid.NewGuid():N}"),
+            $"http://localhost:{appPort}", "http://nextcloud.test", new ImageRef(TestSettings.Registry, TestSettings.Repository, tag),
             daemon ?? Daemon(), env ?? [], mounts ?? []);
+    }
 
     public Task<DeployOutcome> DeployAsync(DeployRequested request) => _host.DeployAsync(request);
 

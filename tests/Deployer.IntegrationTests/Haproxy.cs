@@ -25,7 +25,7 @@ public sealed class Haproxy : IAsyncDisposable
     /// <param name="password">Basic auth password of <see cref="DockerEndpoint.HaproxyUser"/>; none when null.</param>
     public static async Task<Haproxy> StartAsync(string bindOptions = "", string? password = null)
     {
-        var port = FreePort();
+        var port = TestSettings.FreePort();
         var config = Path.Combine(Path.GetTempPath(), $"exapps-haproxy-{Guid.NewGuid():N}.cfg");
         var auth = password is null
             ? ""
@@ -75,13 +75,6 @@ public sealed class Haproxy : IAsyncDisposable
         }
         _process.Dispose();
         File.Delete(_config);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> ListensAsync(int port)

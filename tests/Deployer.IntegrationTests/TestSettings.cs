@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace ExApps.Deployer.IntegrationTests;
 
 internal static class TestSettings
@@ -16,6 +19,14 @@ internal static class TestSettings
 
     /// <summary>The repository of the test images in <see cref="Registry"/>.</summary>
     public const string Repository = "exapps-test/sleeper";
+
+    /// <summary>A loopback port nothing listens on now (the engine's host network is this machine's).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>A fresh app id per test, so tests never share containers or volumes.</summary>
     public static string NewAppId() => $"dpl_{Guid.NewGuid():N}"[..16];

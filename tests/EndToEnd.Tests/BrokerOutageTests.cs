@@ -23,7 +23,7 @@ public sealed class BrokerOutageTests(LifecycleFixture platform)
         Assert.True(r.ExitCode == 0, r.ToString());
         var appId = platform.AppPrefix + "outage";
         await platform.RemoveAppAsync(appId);
-        var port = FreePort();
+        var port = GatewayFixture.FreePort();
         // Its heartbeat fails for the first 10 s: the install is waiting on it when the broker goes.
         using var exApp = StartExApp(appId, port, heartbeatDelaySeconds: 10);
         try
@@ -52,10 +52,4 @@ public sealed class BrokerOutageTests(LifecycleFixture platform)
         TestApps.StartProcess(appId, Secret, port, platform.GatewayUrl,
             new Dictionary<string, string> { ["TEST_HEARTBEAT_DELAY_SECONDS"] = heartbeatDelaySeconds.ToString() });
 
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }

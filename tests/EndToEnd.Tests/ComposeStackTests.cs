@@ -10,6 +10,9 @@ public sealed class ComposeStackTests
     private const string Token = "compose-admin-token-0123456789";
     private const int GatewayPort = 18580;
 
+    // (before Env, which reads it: static fields start in the order they are written)
+    private static readonly int AppPort = GatewayFixture.FreePort();
+
     private static readonly Dictionary<string, string> Env = new()
     {
         ["EXAPPS_DB"] = "exapps_compose",
@@ -20,6 +23,10 @@ public sealed class ComposeStackTests
         ["EXAPPS_LIFECYCLE_PORT"] = (GatewayPort + 2).ToString(),
         ["EXAPPS_DEPLOYER_PORT"] = (GatewayPort + 3).ToString(),
         ["EXAPPS_KEY_DIR"] = Path.Combine(Path.GetTempPath(), "exapps-compose-keys"),
+        // The app's port on the host network: one nothing answers on now, not the default 23000, which a platform
+        // started by scripts/run.sh on this machine gives its own first app.
+        ["EXAPPS_PORT_RANGE_START"] = AppPort.ToString(),
+        ["EXAPPS_PORT_RANGE_END"] = AppPort.ToString(),
     };
 
     private static Task<ProcessResult> Compose(params string[] args) =>
@@ -60,6 +67,8 @@ public sealed class ComposeStackTests
 
             var container = await Docker.InspectContainerAsync("nc_app_compose-app");
             Assert.True(container?.GetProperty("State").GetProperty("Running").GetBoolean());
+            Assert.Contains($"APP_PORT={AppPort}", container!.Value.GetProperty("Config").GetProperty("Env")
+                .EnumerateArray().Select(e => e.GetString()));
             var list = await Cli("app:list");
             Assert.Contains("compose-app (", list.StdOut);
             Assert.Contains("[enabled]", list.StdOut);

@@ -87,12 +87,7 @@ public sealed class GatewayFixture : PlatformFixture, IAsyncLifetime
         return p;
     }
 
-    public static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ExApps.TestSupport.InfraImages.FreePort();
 
     public new async Task DisposeAsync()
     {

@@ -18,19 +18,13 @@ public sealed class ManualInstallTests(PlatformFixture platform)
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Manual_install_of_a_running_exapp_reaches_enabled()
     {
         await EnsureManualDaemonAsync();
         var appId = platform.AppPrefix + "manual";
-        var port = FreePort();
+        var port = GatewayFixture.FreePort();
         using var exApp = TestApps.StartProcess(appId, Secret, port, platform.GatewayUrl);
         try
         {
@@ -63,7 +57,7 @@ public sealed class ManualInstallTests(PlatformFixture platform)
     {
         await EnsureManualDaemonAsync();
         var appId = platform.AppPrefix + "auth" + ocsVersion + (deprecatedRoute ? "d" : "");
-        var json = JsonSerializer.Serialize(new { id = appId, name = "Auth", version = "1.0.0", secret = Secret, port = FreePort() });
+        var json = JsonSerializer.Serialize(new { id = appId, name = "Auth", version = "1.0.0", secret = Secret, port = GatewayFixture.FreePort() });
         var reg = await platform.Cli("app:register", appId, ManualDaemon, "--json-info", json);
         Assert.True(reg.ExitCode == 0, reg.ToString());
         try

@@ -97,6 +97,23 @@ public sealed class FailureTests : LifecycleTest
     }
 
     [Fact]
+    public async Task Init_answering_401_names_the_address_that_refused_the_secret()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        exApp.InitStatus = 401;
+        await using var host = await LifecycleTestHost.StartAsync();
+        var app = NewApp(exApp);
+        var install = app.Install();
+
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.StartsWith($"ExApp {app.AppId} init request failed: it answered HTTP 401 (Unauthorized). What answers at " +
+                          $"{exApp.Url} refused the app's secret", ended.Status.Error);
+        Assert.DoesNotContain(app.Secret, ended.Status.Error);
+    }
+
+    [Fact]
     public async Task Init_error_report_fails_the_init_with_that_error()
     {
         await using var exApp = await StandInExApp.StartAsync();

@@ -10,7 +10,7 @@ namespace ExApps.Deployer.Consumers;
 /// step can run again after an interrupted attempt: the pull finds the layers it has, the half-made container of
 /// the earlier attempt is the "old container" that step 3 removes, and the volume is created only if missing.</summary>
 public sealed class DockerDeployment(IDockerEngines engines, AppNames names, ImageAcquisition images,
-    ContainerWaits waits, ImageCleanup cleanup, IOptions<DeployerOptions> options, ILogger<DockerDeployment> logger)
+    ContainerWaits waits, HostPortGuard ports, ImageCleanup cleanup, IOptions<DeployerOptions> options, ILogger<DockerDeployment> logger)
 {
     public const int OldContainerRemoved = 96;
     public const int ContainerCreated = 97;
@@ -38,6 +38,7 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
         if (old is not null && await engine.RemoveContainerAsync(name, force: true, ct))
             logger.LogInformation("Removed the previous container {Container}", name);
         await attempt.ReportAsync(OldContainerRemoved, ct, DeployAttempt.Pulled);
+        await ports.EnsureFreeAsync(request.Daemon, request.AppId, request.Port, ct);
 
         await engine.CreateVolumeAsync(names.Volume(request.AppId), ct);
         await engine.CreateContainerAsync(name, body, ct);

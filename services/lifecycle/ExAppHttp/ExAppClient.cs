@@ -42,6 +42,10 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
             {
                 HttpStatusCode.NotFound or HttpStatusCode.NotImplemented => new InitCallResult(InitOutcome.NoInitStep, ""),
                 _ when response.IsSuccessStatusCode => new InitCallResult(InitOutcome.Started, ""),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new InitCallResult(InitOutcome.Failed,
+                    $"ExApp {app.AppId} init request failed: it answered {Describe(response)}. What answers at " +
+                    $"{app.ExAppUrl} refused the app's secret: it is another process on that port, or the app runs " +
+                    "with the secret of an earlier registration"),
                 _ => new InitCallResult(InitOutcome.Failed,
                     $"ExApp {app.AppId} init request failed: it answered {Describe(response)}"),
             }),
