@@ -57,6 +57,7 @@ public static class LifecycleExtensions
         services.TryAddSingleton<IContainerInspector, ContainerInspector>();
 
         services.AddSingleton<AppOperationMachine>();
+        services.AddSingleton<Persistence.SpecSeal>();
         services.AddSingleton<AppStore>();
         services.AddSingleton<StepSignal>();
         services.AddSingleton<OperationEngine>();

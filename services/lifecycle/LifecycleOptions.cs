@@ -8,6 +8,14 @@ public sealed class LifecycleOptions
 {
     public const string Section = "Lifecycle";
 
+    /// <summary>Base64 of a 32-byte key that encrypts ExApp secrets and daemon passwords in <c>lifecycle.apps</c>.
+    /// When empty, a key is created once in <see cref="EncryptionKeyFile"/> (mode 0600). Every lifecycle replica of
+    /// a platform needs the same key.</summary>
+    public string EncryptionKey { get; set; } = "";
+
+    public string EncryptionKeyFile { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "exapps", "lifecycle.key");
+
     /// <summary>How long after its container started the ExApp may take to answer its heartbeat.</summary>
     public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -17,7 +17,10 @@ public static class TestDatabase
 
     public static NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(ConnectionString);
 
-    private static readonly AppStore Store = new(DataSource);
+    /// <summary>With the default key file, as the test hosts' lifecycles use.</summary>
+    public static SpecSeal Seal { get; } = new(Microsoft.Extensions.Options.Options.Create(new LifecycleOptions()));
+
+    private static readonly AppStore Store = new(DataSource, Seal);
 
     /// <summary>Migrates the schema and forgets every app, seen request, live process and unpublished message, so
     /// a test starts from empty tables.</summary>

@@ -6,16 +6,17 @@ using NpgsqlTypes;
 
 namespace ExApps.Lifecycle.Engine;
 
-/// <summary>The <c>lifecycle.apps</c> table: one row per app (see <see cref="AppState"/>).</summary>
-public sealed class AppStore(NpgsqlDataSource dataSource)
+/// <summary>The <c>lifecycle.apps</c> table: one row per app (see <see cref="AppState"/>), its secrets sealed
+/// (<see cref="Persistence.SpecSeal"/>).</summary>
+public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal seal)
 {
     private const string Columns = "app_id, registration_id, seq, spec, enabled, version, status, op_id, op_kind, " +
-        "op_started_at, step, op_data, due_at, deadline, tries, lease_token, barrier_seq, last_op, health";
+        "op_started_at, step, op_data, due_at, deadline, tries, lease_token, barrier_seq, last_op, health, secrets_sealed";
 
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>The app's row, locked until the transaction ends; null when the app is unknown.</summary>
-    public static async Task<AppState?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string appId,
+    public async Task<AppState?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string appId,
         CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"SELECT {Columns} FROM lifecycle.apps WHERE app_id = @a FOR UPDATE", conn, tx);
@@ -38,13 +39,13 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Writes the row after a transition; the step's lease ends with it.</summary>
-    public static async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AppState a, DateTimeOffset now,
+    public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AppState a, DateTimeOffset now,
         CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             INSERT INTO lifecycle.apps ({Columns}, lease_owner, updated_at)
             VALUES (@a, @reg, @seq, @spec, @enabled, @version, @status, @op, @kind, @opat, @step, @data, @due,
-                    @deadline, @tries, @token, @barrier, @last, @health, NULL, @now)
+                    @deadline, @tries, @token, @barrier, @last, @health, true, NULL, @now)
             ON CONFLICT (app_id) DO UPDATE SET registration_id = excluded.registration_id, seq = excluded.seq,
                 spec = excluded.spec, enabled = excluded.enabled, version = excluded.version,
                 status = excluded.status, op_id = excluded.op_id, op_kind = excluded.op_kind,
@@ -52,13 +53,13 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
                 due_at = excluded.due_at, deadline = excluded.deadline, tries = excluded.tries,
                 lease_token = excluded.lease_token, barrier_seq = excluded.barrier_seq, last_op = excluded.last_op,
                 health = excluded.health,
-                lease_owner = NULL, updated_at = excluded.updated_at
+                lease_owner = NULL, updated_at = excluded.updated_at, secrets_sealed = true
             """, conn, tx);
         var p = cmd.Parameters;
         p.AddWithValue("a", a.AppId);
         p.AddWithValue("reg", a.RegistrationId);
         p.AddWithValue("seq", a.Seq);
-        p.AddWithValue("spec", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(a.Spec));
+        p.AddWithValue("spec", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(seal.Seal(a.Spec)));
         p.AddWithValue("enabled", a.Enabled);
         p.AddWithValue("version", a.Version);
         p.AddWithValue("status", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(a.Status));
@@ -66,7 +67,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         p.AddWithValue("kind", (object?)a.OpKind ?? DBNull.Value);
         p.AddWithValue("opat", (object?)a.OpStartedAt ?? DBNull.Value);
         p.AddWithValue("step", a.Step);
-        p.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(a.Data));
+        p.AddWithValue("data", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(seal.Seal(a.Data)));
         p.AddWithValue("due", (object?)a.DueAt ?? DBNull.Value);
         p.AddWithValue("deadline", (object?)a.Deadline ?? DBNull.Value);
         p.AddWithValue("tries", a.Tries);
@@ -140,7 +141,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         return (await ReadAllAsync(cmd, ct)).SingleOrDefault();
     }
 
-    private static async Task<IReadOnlyList<AppState>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
+    private async Task<IReadOnlyList<AppState>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
         var rows = new List<AppState>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -151,7 +152,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
                 AppId = r.GetString(0),
                 RegistrationId = r.GetGuid(1),
                 Seq = r.GetInt64(2),
-                Spec = JsonSerializer.Deserialize<AppSpec>(r.GetString(3))!,
+                Spec = Unsealed(JsonSerializer.Deserialize<AppSpec>(r.GetString(3))!, r.GetBoolean(19)),
                 Enabled = r.GetBoolean(4),
                 Version = r.GetString(5),
                 Status = JsonSerializer.Deserialize<StatusObject>(r.GetString(6))!,
@@ -159,7 +160,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
                 OpKind = r.IsDBNull(8) ? null : r.GetString(8),
                 OpStartedAt = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
                 Step = r.GetString(10),
-                Data = JsonSerializer.Deserialize<OperationData>(r.GetString(11))!,
+                Data = Unsealed(JsonSerializer.Deserialize<OperationData>(r.GetString(11))!, r.GetBoolean(19)),
                 DueAt = r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
                 Deadline = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
                 Tries = r.GetInt32(14),
@@ -171,4 +172,8 @@ public sealed class AppStore(NpgsqlDataSource dataSource)
         }
         return rows;
     }
+
+    private AppSpec Unsealed(AppSpec spec, bool isSealed) => isSealed ? seal.Open(spec) : spec;
+
+    private OperationData Unsealed(OperationData data, bool isSealed) => isSealed ? seal.Open(data) : data;
 }

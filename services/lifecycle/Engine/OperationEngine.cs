@@ -36,7 +36,7 @@ public sealed class OperationEngine(
             return;
         }
 
-        var app = await AppStore.LockAsync(conn, tx, appId, ct);
+        var app = await store.LockAsync(conn, tx, appId, ct);
         if (app is not null && Ignored(app, message, request) is { } why)
         {
             logger.LogDebug("ExApp {AppId}: {Message} ignored ({Why})", appId, message.GetType().Name, why);
@@ -74,7 +74,7 @@ public sealed class OperationEngine(
                 CoalesceKey: "status:" + appId, StickyFlag: nameof(AppStatusChanged.AckRequested)));
         }
         if (t.Removed) await AppStore.DeleteAsync(conn, tx, appId, ct);
-        else await AppStore.SaveAsync(conn, tx, app, now, ct);
+        else await store.SaveAsync(conn, tx, app, now, ct);
         await outbox.AddAsync(conn, tx, messages, now, ct);
         await tx.CommitAsync(ct);
 

@@ -55,4 +55,12 @@ public sealed class OperationData
     public DateTimeOffset? ContainerCheckedAt { get; set; }
     /// <summary>A recovery's way back: <c>restart</c> the container or <c>redeploy</c> it.</summary>
     public string RecoverMode { get; set; } = "";
+
+    /// <summary>A copy with another pending spec (the stored copy carries it sealed).</summary>
+    public OperationData WithPendingSpec(AppSpec? spec)
+    {
+        var copy = (OperationData)MemberwiseClone();
+        copy.PendingSpec = spec;
+        return copy;
+    }
 }

@@ -93,5 +93,7 @@ public static class LifecycleMigrations
         // Issue 13: the health of enabled apps (the platform keeps watching them).
         new(5, "ALTER TABLE lifecycle.apps ADD COLUMN health jsonb NULL;"),
         TransactionalOutbox.TraceMigration(6, Schema),
+        // ExApp secrets and daemon passwords encrypted at rest (Persistence/SpecSeal.cs); older rows are sealed at start.
+        new(7, "ALTER TABLE lifecycle.apps ADD COLUMN secrets_sealed boolean NOT NULL DEFAULT false;"),
     ];
 }

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ExApps.ServiceDefaults.Security;
+
+/// <summary>Encrypts secrets at rest with AES-256-GCM: <c>v1:</c> + base64(nonce | tag | ciphertext). The key is
+/// given (base64 of 32 bytes) or read from a file, which is created once (mode 0600) when missing; processes that
+/// start at the same time agree on one key (the file appears atomically, the loser reads the winner's).</summary>
+public sealed class SecretBox
+{
+    private const string Prefix = "v1:";
+    private readonly byte[] _key;
+
+    /// <param name="key">Base64 of the key; empty to use <paramref name="keyFile"/>.</param>
+    /// <param name="keySetting">The setting's name, for the message when the key is not 32 bytes.</param>
+    public SecretBox(string? key, string keyFile, string keySetting) => _key = LoadKey(key, keyFile, keySetting);
+
+    public string Protect(string plain)
+    {
+        var data = Encoding.UTF8.GetBytes(plain);
+        var buffer = new byte[12 + 16 + data.Length];
+        var nonce = buffer.AsSpan(0, 12);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, 16);
+        aes.Encrypt(nonce, data, buffer.AsSpan(28), buffer.AsSpan(12, 16));
+        return Prefix + Convert.ToBase64String(buffer);
+    }
+
+    /// <exception cref="CryptographicException">Not written by <see cref="Protect"/> with this key.</exception>
+    public string Unprotect(string stored)
+    {
+        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+            throw new CryptographicException("Stored secret has an unknown format.");
+        byte[] buffer;
+        try { buffer = Convert.FromBase64String(stored[Prefix.Length..]); }
+        catch (FormatException) { throw new CryptographicException("Stored secret has an unknown format."); }
+        if (buffer.Length < 28) throw new CryptographicException("Stored secret has an unknown format.");
+        var plain = new byte[buffer.Length - 28];
+        using var aes = new AesGcm(_key, 16);
+        aes.Decrypt(buffer.AsSpan(0, 12), buffer.AsSpan(28), buffer.AsSpan(12, 16), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private static byte[] LoadKey(string? key, string keyFile, string keySetting)
+    {
+        if (!string.IsNullOrWhiteSpace(key))
+            return CheckLength(Convert.FromBase64String(key), keySetting);
+        if (File.Exists(keyFile))
+            return CheckLength(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()), keyFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
+        var created = RandomNumberGenerator.GetBytes(32);
+        var tmp = keyFile + "." + Guid.NewGuid().ToString("N");
+        File.WriteAllText(tmp, Convert.ToBase64String(created));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try { File.Move(tmp, keyFile, overwrite: false); }
+        catch (IOException) { File.Delete(tmp); return LoadKey(key, keyFile, keySetting); } // another process created it first
+        return created;
+    }
+
+    private static byte[] CheckLength(byte[] key, string source) => key.Length == 32
+        ? key
+        : throw new InvalidOperationException($"The encryption key from {source} must be 32 bytes (base64), not {key.Length}.");
+}
