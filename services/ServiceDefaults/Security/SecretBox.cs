@@ -26,6 +26,9 @@ public sealed class SecretBox
         return Prefix + Convert.ToBase64String(buffer);
     }
 
+    /// <summary>Whether the value has the form <see cref="Protect"/> gives (not whether this key wrote it).</summary>
+    public static bool LooksProtected(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
+
     /// <exception cref="CryptographicException">Not written by <see cref="Protect"/> with this key.</exception>
     public string Unprotect(string stored)
     {

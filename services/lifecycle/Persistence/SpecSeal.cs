@@ -19,8 +19,10 @@ public sealed class SpecSeal(IOptions<LifecycleOptions> options)
 
     public AppSpec Seal(AppSpec spec) => Map(spec, _box.Protect);
 
+    /// <summary>The plain spec. A value not in the sealed form is taken as it is: a lifecycle of an older version,
+    /// still running during an upgrade, writes plain values into a row the newer one had sealed.</summary>
     /// <exception cref="CryptographicException">Sealed with another key.</exception>
-    public AppSpec Open(AppSpec spec) => Map(spec, _box.Unprotect);
+    public AppSpec Open(AppSpec spec) => Map(spec, v => SecretBox.LooksProtected(v) ? _box.Unprotect(v) : v);
 
     public OperationData Seal(OperationData data) =>
         data.PendingSpec is { } pending ? data.WithPendingSpec(Seal(pending)) : data;
