@@ -181,6 +181,7 @@ public sealed class DeployTests(DeployerFixture fx) : DockerTest
         Assert.StartsWith($"Port {port} of the Docker host is in use: something other than ExApp {appId} answers on " +
                           $"127.0.0.1:{port}", outcome.Failed.Reason);
         Assert.DoesNotContain(request.Secret.Value, outcome.Failed.Reason);
+        Assert.Equal(new[] { 0 }, outcome.Progress); // refused before the pull
         Assert.False(await DockerCli.ExistsAsync("container", AppApiProtocol.ContainerName(appId)));
 
         // The same port on a network of its own is the container's own: no check, the deploy goes through.

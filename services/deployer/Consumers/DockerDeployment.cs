@@ -24,6 +24,10 @@ public sealed class DockerDeployment(IDockerEngines engines, AppNames names, Ima
         var name = names.Container(request.AppId);
 
         await attempt.ReportAsync(0, ct, DeployAttempt.Pulling);
+        // A taken port fails the deploy before a pull that may take minutes, unless the app's own running
+        // container may be what holds it (then it is checked once that container is gone, below).
+        if (HostPortGuard.Applies(request.Daemon) && await engine.InspectContainerAsync(name, ct) is not { State.Running: true })
+            await ports.EnsureFreeAsync(request.Daemon, request.AppId, request.Port, ct);
         var image = await images.AcquireAsync(engine, request, p => p.Done
             ? attempt.ReportPulledAsync(p.Percent, p.PulledBytes, p.TotalBytes, ct)
             : attempt.ReportAsync(p.Percent, ct, DeployAttempt.Pulling, p.PulledBytes, p.TotalBytes), ct);
