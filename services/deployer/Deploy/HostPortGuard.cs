@@ -38,11 +38,12 @@ public sealed class HostPortGuard(IOptions<DeployerOptions> options)
 
     private static async Task<bool> AnswersAsync(IPAddress address, int port, CancellationToken ct)
     {
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(ConnectLimit);
         try
         {
+            // (created inside: a kernel without IPv6 refuses the socket itself)
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(address, port, limit.Token);
             return true;
         }
