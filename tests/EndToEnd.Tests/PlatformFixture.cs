@@ -59,7 +59,36 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Where this platform's ExApp ports start (registry port range, and a block of 100 for fleets of test
     /// ExApps at 24000 + twice this offset), so that platforms of different EXAPPS_E2E_PORT on one host stay apart.</summary>
     public int PortOffset => Math.Abs(BasePort - 18080) % 400;
-    public int FleetPorts => 24000 + 2 * PortOffset;
+    /// <summary>Set at start: 24000 + twice <see cref="PortOffset"/>, or the next block of 200 ports nothing answers on.</summary>
+    public int FleetPorts { get; private set; }
+    /// <summary>Set at start: where the registry's ExApp port range starts (docker installs on the host network listen
+    /// there): 23500 + <see cref="PortOffset"/>, or further on when something on this machine (another platform's
+    /// ExApps, say) already answers in the first 20 ports.</summary>
+    public int ExAppPorts { get; private set; }
+
+    /// <summary>The first of <paramref name="count"/> ports from <paramref name="start"/> on, in steps of
+    /// <paramref name="count"/>, none of which answers on loopback now.</summary>
+    private static int FreeBlock(int start, int count)
+    {
+        for (var first = start; first + count <= 65535; first += count)
+        {
+            if (!Enumerable.Range(first, count).Any(Answers)) return first;
+        }
+        throw new InvalidOperationException($"No block of {count} free ports from {start} on.");
+
+        static bool Answers(int port)
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            try
+            {
+                return client.ConnectAsync(System.Net.IPAddress.Loopback, port).Wait(TimeSpan.FromMilliseconds(200));
+            }
+            catch (AggregateException)
+            {
+                return false;
+            }
+        }
+    }
     public string Database => $"exapps_{Name}";
     /// <summary>This platform's broker; its queues, messages and connections are no one else's.</summary>
     public RabbitMqContainer Broker { get; private set; } = null!;
@@ -71,6 +100,8 @@ public class PlatformFixture : IAsyncLifetime
     {
         // The broker boots (seconds of Erlang) while the rest is prepared; the next platform's boots meanwhile.
         var broker = RabbitMqContainer.StartAsync(warmNext: true);
+        ExAppPorts = FreeBlock(23500 + PortOffset, 20);
+        FleetPorts = FreeBlock(24000 + 2 * PortOffset, 200);
         await ResetDatabaseAsync();
         await RemoveLeftoverContainersAsync();
         await Check(ProcessRunner.RunAsync("bash", ["scripts/build-test-image.sh"], timeout: TimeSpan.FromMinutes(8)), "build the test image");
@@ -89,8 +120,8 @@ public class PlatformFixture : IAsyncLifetime
         Start("registry", "registry", "ExApps.Registry", BasePort + 1, common, new(RegistrySettings)
         {
             ["Registry__EncryptionKeyFile"] = Path.Combine(_logDir, "registry.key"),
-            ["Registry__PortRangeStart"] = (23500 + Math.Abs(BasePort - 18080) % 400).ToString(),
-            ["Registry__PortRangeEnd"] = "23999",
+            ["Registry__PortRangeStart"] = ExAppPorts.ToString(),
+            ["Registry__PortRangeEnd"] = Math.Max(23999, ExAppPorts + 99).ToString(),
         });
         Start("deployer", "deployer", "ExApps.Deployer", BasePort + 3, common, new());
         Start("lifecycle", "lifecycle", "ExApps.Lifecycle", BasePort + 2, common, new(LifecycleSettings));
