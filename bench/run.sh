@@ -4,13 +4,15 @@
 # - install latency (register -> enabled) of docker and manual installs through the CLI's --wait-finish, next to
 #   the CLI's own start-up;
 # - proxy throughput (wrk): the gateway's proxied ExApp route, HAProxy (Debian's package, `http-reuse always`) in
-#   front of the same route of the same ExApp, and the ExApp directly; the authenticated OCS route;
-# - WebSocket echo round trips through the gateway, through HAProxy and directly (bench/Loadgen `ws`);
+#   front of the same route of the same ExApp, YARP's forwarder alone doing what HAProxy does (bench/BareForwarder),
+#   and the ExApp directly; the authenticated OCS route;
+# - WebSocket echo round trips through the gateway, through HAProxy, through YARP alone and directly (bench/Loadgen `ws`);
 # - then, with the platform stopped, bench/Loadgen on a platform of its own: install latency against the ExApp's
 #   own round trips (`latency`), and concurrent installs with one and with two deployer+lifecycle processes
 #   (`installs 1 N`, `installs 2 N`), memory idle, right after them and 15 s later.
 # Writes docs/benchmarks.md. Usage: bench/run.sh [installs=5] [wrk-seconds=10] [loadgen-installs=500]
 # (loadgen-installs=0 skips the Loadgen part). Ports: the platform's defaults (scripts/run.sh), HAProxy on 8095,
+# YARP alone on 8096,
 # the manual ExApp on 26901+, Loadgen's platform on 28080+ and its fleet on 25000+.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +23,7 @@ fleet=${3:-500}
 out=docs/benchmarks.md
 gw=http://127.0.0.1:8080
 haport=8095
+bareport=8096
 say() { printf '[bench] %s\n' "$*" >&2; }
 export DEBIAN_FRONTEND=noninteractive
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
@@ -41,6 +44,7 @@ export ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Username=postgres;P
 PGPASSWORD=exapps psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS exapps_benchrun WITH (FORCE)" >/dev/null
 EXAPPS_NO_DEMO=1 scripts/run.sh --detach >"$tmp/run.log" 2>&1 || { tail -20 "$tmp/run.log" >&2; exit 1; }
 dotnet build bench/Loadgen/Loadgen.csproj -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet build bench/BareForwarder/BareForwarder.csproj -c Release --nologo -v q -clp:ErrorsOnly >/dev/null
 loadgen() { EXAPPS_ROOT="$root" dotnet bench/Loadgen/bin/Release/net10.0/loadgen.dll "$@"; }
 rss() { ps -o rss= -p "$(cat ".local/run/$1.pid")" | awk '{printf "%.0f", $1/1024}'; }
 services=(registry deployer lifecycle gateway appstore)
@@ -119,6 +123,13 @@ haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
 hapid=$!; pids+=("$hapid")
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$haport/index.php/apps/app_api/proxy/$id/public" && break; sleep 0.1; done
 haproxy_version=$(haproxy -v | awk 'NR==1 {print $3}')
+# YARP's forwarder alone, with the gateway's runtime settings, doing what HAProxy does: how much of the gateway's
+# cost is Kestrel + YARP themselves, how much the platform's own work per request.
+if ss -ltn "sport = :$bareport" | grep -q LISTEN; then say "port $bareport is already in use"; exit 1; fi
+dotnet bench/BareForwarder/bin/Release/net10.0/bare-forwarder.dll "$bareport" "http://127.0.0.1:$port" "$id" "$auth" \
+  >"$tmp/bare.log" 2>&1 &
+barepid=$!; pids+=("$barepid")
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$bareport/index.php/apps/app_api/proxy/$id/public" && break; sleep 0.1; done
 
 # Every measured route must answer 200, or the numbers would count fast errors.
 check() { local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$@"); [ "$code" = 200 ] || { say "not 200 ($code): $*"; exit 1; }; }
@@ -127,7 +138,8 @@ ocs_url="$gw/ocs/v2.php/apps/app_api/ex-app/state?format=json"
 proxied_url="$gw/index.php/apps/app_api/proxy/$id/public"
 haproxy_url="http://127.0.0.1:$haport/index.php/apps/app_api/proxy/$id/public"
 direct_url="http://127.0.0.1:$port/public"
-check "${ocs_headers[@]}" "$ocs_url"; check "$proxied_url"; check "$haproxy_url"; check "$direct_url"
+bare_url="http://127.0.0.1:$bareport/index.php/apps/app_api/proxy/$id/public"
+check "${ocs_headers[@]}" "$ocs_url"; check "$proxied_url"; check "$haproxy_url"; check "$direct_url"; check "$bare_url"
 # Requests per second; a run with any non-2xx answer is refused (it would measure errors).
 rps() {
   local out; out=$(wrk -t2 -c16 -d"${secs}s" "$@")
@@ -135,15 +147,16 @@ rps() {
   awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out"
 }
 # Warm-up first (the services' hot code is compiled in tiers: the first seconds run unoptimized code).
-for u in "$proxied_url" "$haproxy_url" "$direct_url"; do wrk -t2 -c16 -d5s "$u" >/dev/null; done
+for u in "$proxied_url" "$haproxy_url" "$bare_url" "$direct_url"; do wrk -t2 -c16 -d5s "$u" >/dev/null; done
 wrk -t2 -c16 -d5s "${ocs_headers[@]}" "$ocs_url" >/dev/null
 # Two rounds, the routes taking turns, so that a noisy moment of the shared machine hits all of them alike; the
 # better round of each route counts.
 declare -A best
 for round in 1 2; do
-  for route in proxied haproxy direct ocs; do
+  for route in proxied haproxy bare direct ocs; do
     case $route in
       proxied) r=$(rps "$proxied_url") ;; haproxy) r=$(rps "$haproxy_url") ;; direct) r=$(rps "$direct_url") ;;
+      bare) r=$(rps "$bare_url") ;;
       ocs) r=$(rps "${ocs_headers[@]}" "$ocs_url") ;;
     esac
     say "round $round: $route $r req/s"
@@ -156,19 +169,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 ws_gw="ws://127.0.0.1:8080/index.php/apps/app_api/proxy/$id/ws"
 ws_ha="ws://127.0.0.1:$haport/index.php/apps/app_api/proxy/$id/ws"
 ws_direct="ws://127.0.0.1:$port/ws"
+ws_bare="ws://127.0.0.1:$bareport/index.php/apps/app_api/proxy/$id/ws"
 direct_headers=(EX-APP-ID="$id" EX-APP-VERSION=1.0.0 AA-VERSION=32.0.0 AUTHORIZATION-APP-API="$auth")
 declare -A ws
 for conns in 1 16; do
   ws[gw$conns]=$(loadgen ws "$ws_gw" 5 $conns)
   ws[ha$conns]=$(loadgen ws "$ws_ha" 5 $conns)
+  ws[bare$conns]=$(loadgen ws "$ws_bare" 5 $conns)
   ws[direct$conns]=$(loadgen ws "$ws_direct" 5 $conns "${direct_headers[@]}")
 done
 wsf() { jq -r ".$2" <<<"${ws[$1]}"; }
-say "ws rtt median (us): gateway $(wsf gw1 rtt_median_us), haproxy $(wsf ha1 rtt_median_us), direct $(wsf direct1 rtt_median_us)"
+say "ws rtt median (us): gateway $(wsf gw1 rtt_median_us), haproxy $(wsf ha1 rtt_median_us), yarp alone $(wsf bare1 rtt_median_us), direct $(wsf direct1 rtt_median_us)"
 
 declare -A after_mem
 for s in "${services[@]}"; do after_mem[$s]=$(rss "$s"); done
-kill "$hapid" 2>/dev/null || true
+kill "$hapid" "$barepid" 2>/dev/null || true
 for i in $(seq 1 "$installs"); do ./appapi app:unregister "bench-d$i" --silent --force --rm-data || true; ./appapi app:unregister "bench-m$i" --silent --force || true; done
 ./appapi daemon:unregister bench_docker >/dev/null || true; ./appapi daemon:unregister bench_manual >/dev/null || true
 scripts/run.sh stop >/dev/null
@@ -205,6 +220,7 @@ the config in bench/run.sh) rewrites the same path and sets the same headers.
 |---|---|---|---|
 | the gateway, \`/index.php/apps/app_api/proxy/<app>/public\` | ${best[proxied]} | $(ratio "${best[proxied]}" "${best[haproxy]}") | $(ratio "${best[proxied]}" "${best[direct]}") |
 | HAProxy, same path | ${best[haproxy]} | 1.00 | $(ratio "${best[haproxy]}" "${best[direct]}") |
+| YARP's forwarder alone (bench/BareForwarder: Kestrel + \`IHttpForwarder\`, HAProxy's rewrite and headers, none of the gateway's checks), same path | ${best[bare]} | $(ratio "${best[bare]}" "${best[haproxy]}") | $(ratio "${best[bare]}" "${best[direct]}") |
 | the ExApp directly | ${best[direct]} | | 1.00 |
 | authenticated OCS \`GET ex-app/state\` (the gateway answers itself; AppAPI auth, app record cached) | ${best[ocs]} | | |
 
@@ -213,9 +229,11 @@ the config in bench/run.sh) rewrites the same path and sets the same headers.
 |---|---|---|---|---|
 | the gateway | $(wsf gw1 rtt_median_us) µs | $(wsf gw1 rtt_p99_us) µs | $(wsf gw16 echoes_per_s) | $(wsf gw16 rtt_median_us) µs |
 | HAProxy | $(wsf ha1 rtt_median_us) µs | $(wsf ha1 rtt_p99_us) µs | $(wsf ha16 echoes_per_s) | $(wsf ha16 rtt_median_us) µs |
+| YARP's forwarder alone | $(wsf bare1 rtt_median_us) µs | $(wsf bare1 rtt_p99_us) µs | $(wsf bare16 echoes_per_s) | $(wsf bare16 rtt_median_us) µs |
 | the ExApp directly | $(wsf direct1 rtt_median_us) µs | $(wsf direct1 rtt_p99_us) µs | $(wsf direct16 echoes_per_s) | $(wsf direct16 rtt_median_us) µs |
 
-Gateway / HAProxy round trip: $(ratio "$(wsf gw1 rtt_median_us)" "$(wsf ha1 rtt_median_us)")x with one connection, $(ratio "$(wsf gw16 rtt_median_us)" "$(wsf ha16 rtt_median_us)")x with 16.
+Gateway / HAProxy round trip: $(ratio "$(wsf gw1 rtt_median_us)" "$(wsf ha1 rtt_median_us)")x with one connection, $(ratio "$(wsf gw16 rtt_median_us)" "$(wsf ha16 rtt_median_us)")x with 16;
+YARP alone / HAProxy: $(ratio "$(wsf bare1 rtt_median_us)" "$(wsf ha1 rtt_median_us)")x and $(ratio "$(wsf bare16 rtt_median_us)" "$(wsf ha16 rtt_median_us)")x.
 
 ## Install latency through the CLI (\`./appapi app:register ... --wait-finish\`, register -> enabled)
 - docker-install of the test ExApp (image already in the local registry, net=host): $(stats "${docker_ms[@]}") over $installs installs
