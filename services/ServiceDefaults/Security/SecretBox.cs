@@ -11,6 +11,11 @@ public sealed class SecretBox
     private const string Prefix = "v1:";
     private readonly byte[] _key;
 
+    /// <summary>Ciphers set up with the key, each used by one caller at a time: making one (an OpenSSL context and
+    /// its key schedule) cost about as much as the encryption itself, and the lifecycle opens and seals an app's
+    /// secrets in every transaction (a few percent of its CPU during installs, perf).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<AesGcm> _ciphers = [];
+
     /// <param name="key">Base64 of the key; empty to use <paramref name="keyFile"/>.</param>
     /// <param name="keySetting">The setting's name, for the message when the key is not 32 bytes.</param>
     public SecretBox(string? key, string keyFile, string keySetting) => _key = LoadKey(key, keyFile, keySetting);
@@ -21,8 +26,10 @@ public sealed class SecretBox
         var buffer = new byte[12 + 16 + data.Length];
         var nonce = buffer.AsSpan(0, 12);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, 16);
-        aes.Encrypt(nonce, data, buffer.AsSpan(28), buffer.AsSpan(12, 16));
+        var aes = Rent();
+        try { aes.Encrypt(nonce, data, buffer.AsSpan(28), buffer.AsSpan(12, 16)); }
+        catch { aes.Dispose(); throw; }
+        Return(aes);
         return Prefix + Convert.ToBase64String(buffer);
     }
 
@@ -39,9 +46,21 @@ public sealed class SecretBox
         catch (FormatException) { throw new CryptographicException("Stored secret has an unknown format."); }
         if (buffer.Length < 28) throw new CryptographicException("Stored secret has an unknown format.");
         var plain = new byte[buffer.Length - 28];
-        using var aes = new AesGcm(_key, 16);
-        aes.Decrypt(buffer.AsSpan(0, 12), buffer.AsSpan(28), buffer.AsSpan(12, 16), plain);
+        var aes = Rent();
+        // (a cipher whose operation failed, e.g. on a value sealed with another key, is not used again)
+        try { aes.Decrypt(buffer.AsSpan(0, 12), buffer.AsSpan(28), buffer.AsSpan(12, 16), plain); }
+        catch { aes.Dispose(); throw; }
+        Return(aes);
         return Encoding.UTF8.GetString(plain);
+    }
+
+    private AesGcm Rent() => _ciphers.TryTake(out var aes) ? aes : new AesGcm(_key, 16);
+
+    /// <summary>Kept for the next caller, up to a few per core (more exist only while that many run at once).</summary>
+    private void Return(AesGcm aes)
+    {
+        if (_ciphers.Count < 4 * Environment.ProcessorCount) _ciphers.Add(aes);
+        else aes.Dispose();
     }
 
     private static byte[] LoadKey(string? key, string keyFile, string keySetting)
