@@ -80,4 +80,12 @@ public sealed class ProxyRulesTests
     [InlineData("/apps/app_api/proxy/app", "/apps/app_api/proxy", "/")]
     public void The_forwarded_path_keeps_the_client_s_encoding(string raw, string prefix, string rest) =>
         Assert.Equal(rest, ExAppProxy.RestOfRawPath(raw, prefix));
+
+    [Fact]
+    public void Request_ids_look_like_AppAPI_s_and_do_not_repeat()
+    {
+        var ids = Enumerable.Range(0, 20_000).Select(_ => ExAppRequester.NewRequestId()).ToList();
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
 }
