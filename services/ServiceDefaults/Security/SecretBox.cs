@@ -14,7 +14,8 @@ public sealed class SecretBox
     /// <summary>Ciphers set up with the key, each used by one caller at a time: making one (an OpenSSL context and
     /// its key schedule) cost about as much as the encryption itself, and the lifecycle opens and seals an app's
     /// secrets in every transaction (a few percent of its CPU during installs, perf).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentBag<AesGcm> _ciphers = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<AesGcm> _ciphers = new();
+    private int _kept;
 
     /// <param name="key">Base64 of the key; empty to use <paramref name="keyFile"/>.</param>
     /// <param name="keySetting">The setting's name, for the message when the key is not 32 bytes.</param>
@@ -54,13 +55,23 @@ public sealed class SecretBox
         return Encoding.UTF8.GetString(plain);
     }
 
-    private AesGcm Rent() => _ciphers.TryTake(out var aes) ? aes : new AesGcm(_key, 16);
+    private AesGcm Rent()
+    {
+        if (!_ciphers.TryDequeue(out var aes)) return new AesGcm(_key, 16);
+        Interlocked.Decrement(ref _kept);
+        return aes;
+    }
 
     /// <summary>Kept for the next caller, up to a few per core (more exist only while that many run at once).</summary>
     private void Return(AesGcm aes)
     {
-        if (_ciphers.Count < 4 * Environment.ProcessorCount) _ciphers.Add(aes);
-        else aes.Dispose();
+        if (Interlocked.Increment(ref _kept) <= 4 * Environment.ProcessorCount)
+        {
+            _ciphers.Enqueue(aes);
+            return;
+        }
+        Interlocked.Decrement(ref _kept);
+        aes.Dispose();
     }
 
     private static byte[] LoadKey(string? key, string keyFile, string keySetting)
