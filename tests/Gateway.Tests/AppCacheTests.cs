@@ -11,23 +11,28 @@ namespace ExApps.Gateway.Tests;
 /// an unknown one waits briefly for the registry, and "no such app" stays a real answer.</summary>
 public sealed class AppCacheTests
 {
-    private const string Record = """{"appid":"app1","version":"1.0.0","secret":"s","enabled":true,"status_type":"install"}""";
+    private const string Record = """{"appid":"app1","version":"VERSION","secret":"s","enabled":true,"status_type":"install"}""";
 
     /// <summary>The registry's side of the wire: answers whatever the test says at the moment, or refuses.</summary>
     private sealed class Registry : HttpMessageHandler
     {
         public volatile bool Up = true;
         public volatile HttpStatusCode Status = HttpStatusCode.OK;
+        public volatile string Version = "1.0.0";
+        /// <summary>While set, answers wait for it (what the record holds is read when the answer is sent).</summary>
+        public volatile TaskCompletionSource? Hold;
         public int Calls;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
             if (!Up) throw new HttpRequestException("Connection refused (127.0.0.1:8081)");
-            return Task.FromResult(new HttpResponseMessage(Status)
+            var version = Version; // read before waiting: an answer the registry wrote, then sent late
+            if (Hold is { } hold) await hold.Task.WaitAsync(ct);
+            return new HttpResponseMessage(Status)
             {
-                Content = new StringContent(Status == HttpStatusCode.OK ? Record : "", Encoding.UTF8, "application/json"),
-            });
+                Content = new StringContent(Status == HttpStatusCode.OK ? Record.Replace("VERSION", version) : "", Encoding.UTF8, "application/json"),
+            };
         }
     }
 
@@ -90,5 +95,60 @@ public sealed class AppCacheTests
         registry.Status = HttpStatusCode.ServiceUnavailable; // the registry's database is down
         await Task.Delay(20);
         Assert.Null(await cache.AuthAsync("app1", CancellationToken.None)); // the last answer, "not found", stands
+    }
+
+    [Fact]
+    public async Task A_warmed_record_serves_the_first_call_and_a_call_during_warming_waits_for_it()
+    {
+        var (cache, registry) = Build(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        registry.Hold = new TaskCompletionSource();
+        cache.Warm("app1");
+        await Eventually(() => registry.Calls == 1);
+        cache.Warm("app1"); // already loading: not asked twice
+
+        var call = cache.AuthAsync("app1", CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        Assert.False(call.IsCompleted); // waits for the load under way instead of asking again
+        registry.Hold.SetResult();
+        Assert.Equal("1.0.0", (await call)!.Version);
+        Assert.Equal("1.0.0", (await cache.AuthAsync("app1", CancellationToken.None))!.Version);
+        Assert.Equal(1, registry.Calls);
+    }
+
+    [Fact]
+    public async Task A_record_changed_while_it_was_warming_is_not_kept()
+    {
+        var (cache, registry) = Build(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        registry.Hold = new TaskCompletionSource();
+        cache.Warm("app1");
+        await Eventually(() => registry.Calls == 1);
+        registry.Version = "2.0.0";
+        cache.Invalidate("app1"); // the registry changed the record after it read it for the warming
+
+        registry.Hold.SetResult();
+        registry.Hold = null;
+        Assert.Equal("2.0.0", (await cache.AuthAsync("app1", CancellationToken.None))!.Version);
+        Assert.Equal(2, registry.Calls);
+    }
+
+    [Fact]
+    public async Task Warming_while_the_registry_is_down_keeps_nothing_and_the_call_asks_again()
+    {
+        var (cache, registry) = Build(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300));
+        registry.Up = false;
+        cache.Warm("app1");
+        await Eventually(() => registry.Calls >= 1);
+        await Task.Delay(400); // longer than the warming may wait
+
+        registry.Up = true;
+        var calls = registry.Calls;
+        Assert.Equal("1.0.0", (await cache.AuthAsync("app1", CancellationToken.None))!.Version);
+        Assert.Equal(calls + 1, registry.Calls);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
     }
 }

@@ -28,6 +28,7 @@ public sealed class LifecycleTestHost : IAsyncDisposable
     }
 
     public ITestHarness Harness { get; }
+    public IServiceProvider Services => _host.Services;
     public RecordingLoggerProvider Logs { get; }
     public StandInDeployer Deployer { get; }
     public StandInRegistry Registry { get; }

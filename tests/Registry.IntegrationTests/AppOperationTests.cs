@@ -70,7 +70,25 @@ public sealed class AppOperationTests(RegistryHost host)
 
         await host.Bus.Publish(RegistryHost.Snapshot("ack", install.RegistrationId, 4, install.OperationId, "install", ack: true));
 
-        Assert.Equal(10, (await RegistryHost.WaitForAsync(host.Changes, c => c.AppId == "ack" && c.Seq == 10)).Seq);
+        var confirmed = await RegistryHost.WaitForAsync(host.Changes, c => c.AppId == "ack" && c.Seq == 10);
+        Assert.False(confirmed.CallsExpected); // an old snapshot, not applied: nothing new to load
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_enables_the_app_for_its_init_tells_the_gateways_to_load_it_now()
+    {
+        await host.RegisterManualDaemonAsync("it_warm");
+        using var reg = await host.RegisterAsync("warm", "it_warm");
+        Assert.Equal(HttpStatusCode.Accepted, reg.StatusCode);
+        var install = await RegistryHost.WaitForAsync(host.Installs, i => i.App.AppId == "warm");
+
+        await host.Bus.Publish(RegistryHost.Snapshot("warm", install.RegistrationId, 2, install.OperationId, "install", step: "heartbeat"));
+        await host.Bus.Publish(RegistryHost.Snapshot("warm", install.RegistrationId, 3, install.OperationId, "install",
+            step: "init_visible", enabled: true, ack: true));
+
+        var visible = await RegistryHost.WaitForAsync(host.Changes, c => c.AppId == "warm" && c.Seq == 3);
+        Assert.True(visible.CallsExpected); // the ExApp is about to call: gateways load its record ahead
+        Assert.DoesNotContain(host.Changes, c => c.AppId == "warm" && c.Seq != 3 && c.CallsExpected);
     }
 
     [Fact]

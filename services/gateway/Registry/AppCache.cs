@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ExApps.Gateway.Proxy;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -26,8 +27,64 @@ public sealed class AppCache(IServiceScopeFactory scopes, IOptions<GatewayOption
     /// asked again (the entry itself lives longer, as the stale fallback).</summary>
     private sealed record Entry<T>(T? Value, long FreshUntil) where T : class;
 
+    /// <summary>At most this many records are loaded ahead at once (<see cref="Warm"/>); beyond that an ExApp's
+    /// first call loads its record, as without warming.</summary>
+    public const int MaxWarming = 1_000;
+
+    private sealed class Warming
+    {
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Invalidated;
+    }
+
+    private readonly ConcurrentDictionary<string, Warming> _warming = new();
+
     public ValueTask<AppAuthInfo?> AuthAsync(string appId, CancellationToken ct) =>
-        GetAsync(_auth, appId, static (c, id, t) => c.GetAuthInfoAsync(id, t), ct);
+        _warming.IsEmpty || !_warming.TryGetValue(appId, out var warming)
+            ? GetAsync(_auth, appId, LoadAuth, ct)
+            : AfterWarmingAsync(appId, warming, ct);
+
+    private static Task<AppAuthInfo?> LoadAuth(RegistryClient client, string appId, CancellationToken ct) =>
+        client.GetAuthInfoAsync(appId, ct);
+
+    /// <summary>A call that arrives while its record is being loaded ahead waits for that load instead of asking
+    /// the registry a second time.</summary>
+    private async ValueTask<AppAuthInfo?> AfterWarmingAsync(string appId, Warming warming, CancellationToken ct)
+    {
+        await warming.Done.Task.WaitAsync(ct);
+        return await GetAsync(_auth, appId, LoadAuth, ct);
+    }
+
+    /// <summary>Loads the app's authentication record now, in the background: the ExApp is about to call (it was
+    /// just enabled for its init), and its first call then finds the record here instead of waiting for the
+    /// registry. A record changed again while it loads (<see cref="Invalidate"/>) is not kept; a load that fails
+    /// keeps nothing either, and the call loads the record itself.</summary>
+    public void Warm(string appId)
+    {
+        if (_warming.ContainsKey(appId) || _warming.Count >= MaxWarming) return;
+        var warming = new Warming();
+        if (!_warming.TryAdd(appId, warming)) return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(options.Value.RegistryWait);
+                using var scope = scopes.CreateScope();
+                var value = await LoadAuth(scope.ServiceProvider.GetRequiredService<RegistryClient>(), appId, timeout.Token);
+                lock (warming)
+                    if (!warming.Invalidated) _auth.Set(appId, NewEntry(value), EntryOptions());
+            }
+            catch (Exception)
+            {
+                // (the registry did not answer: the ExApp's call asks it again, with the usual waiting and fallback)
+            }
+            finally
+            {
+                _warming.TryRemove(new KeyValuePair<string, Warming>(appId, warming));
+                warming.Done.TrySetResult();
+            }
+        });
+    }
 
     public async ValueTask<AppRoutes?> RoutesAsync(string appId, CancellationToken ct) => (await ProxyTargetAsync(appId, ct))?.App;
 
@@ -45,6 +102,8 @@ public sealed class AppCache(IServiceScopeFactory scopes, IOptions<GatewayOption
 
     public void Invalidate(string appId)
     {
+        if (!_warming.IsEmpty && _warming.TryGetValue(appId, out var warming))
+            lock (warming) warming.Invalidated = true;
         _auth.Remove(appId);
         _routes.Remove(appId);
     }

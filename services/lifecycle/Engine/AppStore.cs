@@ -38,14 +38,15 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Writes the row after a transition; the step's lease ends with it.</summary>
+    /// <summary>Writes the row after a transition; the step's lease ends with it, unless the transition leased
+    /// its next step to <paramref name="leaseOwner"/> at once (the step then runs in that process).</summary>
     public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AppState a, DateTimeOffset now,
-        CancellationToken ct)
+        CancellationToken ct, Guid? leaseOwner = null)
     {
         await using var cmd = new NpgsqlCommand($"""
             INSERT INTO lifecycle.apps ({Columns}, lease_owner, updated_at)
             VALUES (@a, @reg, @seq, @spec, @enabled, @version, @status, @op, @kind, @opat, @step, @data, @due,
-                    @deadline, @tries, @token, @barrier, @last, @health, true, NULL, @now)
+                    @deadline, @tries, @token, @barrier, @last, @health, true, @owner, @now)
             ON CONFLICT (app_id) DO UPDATE SET registration_id = excluded.registration_id, seq = excluded.seq,
                 spec = excluded.spec, enabled = excluded.enabled, version = excluded.version,
                 status = excluded.status, op_id = excluded.op_id, op_kind = excluded.op_kind,
@@ -53,7 +54,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
                 due_at = excluded.due_at, deadline = excluded.deadline, tries = excluded.tries,
                 lease_token = excluded.lease_token, barrier_seq = excluded.barrier_seq, last_op = excluded.last_op,
                 health = excluded.health,
-                lease_owner = NULL, updated_at = excluded.updated_at, secrets_sealed = true
+                lease_owner = excluded.lease_owner, updated_at = excluded.updated_at, secrets_sealed = true
             """, conn, tx);
         var p = cmd.Parameters;
         p.AddWithValue("a", a.AppId);
@@ -76,6 +77,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
         p.AddWithValue("last", NpgsqlDbType.Jsonb, a.LastOp is null ? DBNull.Value : JsonSerializer.Serialize(a.LastOp));
         p.AddWithValue("health", NpgsqlDbType.Jsonb, a.Health is null ? DBNull.Value : JsonSerializer.Serialize(a.Health));
         p.AddWithValue("now", now);
+        p.AddWithValue("owner", NpgsqlDbType.Uuid, (object?)leaseOwner ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -15,6 +15,7 @@ public sealed class OperationEngine(
     AppOperationMachine machine,
     TransactionalOutbox outbox,
     StepSignal steps,
+    LiveInstances instances,
     TimeProvider clock,
     IOptions<LifecycleOptions> options,
     ILogger<OperationEngine> logger,
@@ -73,13 +74,35 @@ public sealed class OperationEngine(
             messages.Add(new OutboxMessage(Snapshot(app, now, t.AckRequested, t.Removed), Mandatory: true,
                 CoalesceKey: "status:" + appId, StickyFlag: nameof(AppStatusChanged.AckRequested)));
         }
-        if (t.Removed) await AppStore.DeleteAsync(conn, tx, appId, ct);
-        else await store.SaveAsync(conn, tx, app, now, ct);
-        await outbox.AddAsync(conn, tx, messages, now, ct);
-        await tx.CommitAsync(ct);
+        // A step due now is leased to this process in this transaction and runs right after the commit, as the
+        // worker would run it after claiming it, without the claim's own transaction. When every slot is taken
+        // (or the worker is not running) it stays due and the worker claims it.
+        var leased = !t.Removed && app.DueAt is { } dueNow && dueNow <= now && steps.TryReserve();
+        if (leased)
+        {
+            app.LeaseToken++;
+            app.DueAt = now + StepWorker.LeaseOf(options.Value);
+        }
+        try
+        {
+            if (t.Removed) await AppStore.DeleteAsync(conn, tx, appId, ct);
+            else await store.SaveAsync(conn, tx, app, now, ct, leased ? instances.Id : null);
+            await outbox.AddAsync(conn, tx, messages, now, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            if (leased) steps.Unreserve();
+            throw;
+        }
 
         outbox.Committed();
-        if (app.DueAt is { } due && due <= now + TimeSpan.FromSeconds(1)) steps.Wake();
+        if (leased)
+        {
+            logger.LogDebug("ExApp {AppId}: step {Step} leased with its transition; it runs now", appId, app.Step);
+            steps.Run(app);
+        }
+        else if (app.DueAt is { } due && due <= now + TimeSpan.FromSeconds(1)) steps.Wake();
         foreach (var (level, template, args) in t.Logs) logger.Log(level, template, args);
         if (metrics is not null) foreach (var count in t.Counts) count(metrics);
     }

@@ -18,18 +18,23 @@ public sealed class StepWorker(
     IHostApplicationLifetime lifetime,
     ILogger<StepWorker> logger) : BackgroundService
 {
-    // The longest a claimed step may run before another process may take it over while this one still lives.
-    private TimeSpan Lease => Max(Max(o.HeartbeatRequestTimeout + o.InspectTimeout, o.InitRequestTimeout), o.EnableTimeout)
-                              + TimeSpan.FromSeconds(10);
+    /// <summary>The longest a claimed step may run before another process may take it over while this one still
+    /// lives.</summary>
+    public static TimeSpan LeaseOf(LifecycleOptions o) =>
+        Max(Max(o.HeartbeatRequestTimeout + o.InspectTimeout, o.InitRequestTimeout), o.EnableTimeout) + TimeSpan.FromSeconds(10);
+
+    private TimeSpan Lease => LeaseOf(o);
 
     private LifecycleOptions o => options.Value;
-    private readonly HashSet<Task> _running = [];
+    // The steps running now, claimed here or leased by the engine (signal.Run), awaited when the process stops.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             await instances.WaitForStartAsync(lifetime, stoppingToken);
+            signal.Attach(app => Track(RunAsync(app, stoppingToken)), o.MaxConcurrentSteps);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wait = await ClaimAndRunAsync(stoppingToken);
@@ -41,22 +46,35 @@ public sealed class StepWorker(
         }
         finally
         {
-            await Task.WhenAll(_running);
+            signal.Detach();
+            await Task.WhenAll(_running.Keys);
         }
+    }
+
+    /// <summary>A step started (its slot taken): kept until it ends, then its slot is free again.</summary>
+    private Task Track(Task step)
+    {
+        _running[step] = true;
+        _ = step.ContinueWith(t =>
+        {
+            _running.TryRemove(t, out _);
+            signal.Done();
+        }, TaskScheduler.Default);
+        return step;
     }
 
     /// <summary>Starts every due step it may, and says how long to sleep before the next one is due.</summary>
     private async Task<TimeSpan> ClaimAndRunAsync(CancellationToken ct)
     {
-        _running.RemoveWhere(t => t.IsCompleted);
         try
         {
-            var free = o.MaxConcurrentSteps - _running.Count;
+            var free = signal.Free;
             if (free <= 0) return TimeSpan.FromMilliseconds(100); // a finishing step wakes the loop
             var now = clock.GetUtcNow();
             var claimed = await store.ClaimDueAsync(instances.Id, now, now + Lease, now - o.InstanceTimeout, free, ct);
+            signal.Add(claimed.Count);
             foreach (var app in claimed)
-                _running.Add(Task.Run(() => RunAsync(app, ct), CancellationToken.None));
+                _ = Track(Task.Run(() => RunAsync(app, ct), CancellationToken.None));
 
             var next = await store.NextDueAsync(ct);
             var wait = next is null ? MaxSleep : next.Value - clock.GetUtcNow();

@@ -36,7 +36,8 @@ public sealed class AppStatusProjection(NpgsqlDataSource dataSource, ILogger<App
             logger.LogDebug("Snapshot {Seq} of ExApp {AppId} dropped: no such registration", s.Seq, s.AppId);
             return;
         }
-        if (changed || s.AckRequested) await context.Publish(new AppChanged(s.AppId, held.Value), ct);
+        if (changed || s.AckRequested)
+            await context.Publish(new AppChanged(s.AppId, held.Value, CallsExpected: applied && s.AckRequested && s.Enabled), ct);
         if (!applied) logger.LogDebug("Snapshot {Seq} of ExApp {AppId} is older than the one held ({Held})", s.Seq, s.AppId, held);
     }
 
