@@ -191,7 +191,7 @@ scripts/run.sh stop >/dev/null
 # bench/Loadgen on a platform of its own (the one above is stopped, so both have the machine alike).
 latency='' one='' two=''
 if [ "$fleet" -gt 0 ]; then
-  latency=$(loadgen latency 10 | tail -1); say "latency: $latency"
+  latency=$(loadgen latency 40 | tail -1); say "latency: $latency"
   one100=$(loadgen installs 1 100 | tail -1); say "installs 1 x100: $one100"
   two100=$(loadgen installs 2 100 | tail -1); say "installs 2 x100: $two100"
   one=$(loadgen installs 1 "$fleet" | tail -1); say "installs 1: $one"
@@ -255,7 +255,7 @@ MD
 if [ -n "$latency" ]; then
 cat <<MD
 
-## Install latency against the ExApp's own round trips (\`bench/Loadgen latency 10\`)
+## Install latency against the ExApp's own round trips (\`bench/Loadgen latency 40\`)
 One install at a time on Loadgen's platform (one process each), a fleet ExApp that reports 0, 50 and 100 right
 after \`POST /init\`; register = \`POST /admin/apps\`, enabled = the app's watch stream shows the install ended.
 The ExApp's own round trips are the calls such an install is made of, timed on the same ExApp with warm
