@@ -55,9 +55,7 @@ public static class BusExtensions
                 // 25 minutes, instead of moving the message to an error queue where its operation would be lost.
                 cfg.UseMessageRetry(r =>
                 {
-                    r.Handle<Npgsql.NpgsqlException>(e => e.IsTransient || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" });
-                    r.Handle<System.Net.Sockets.SocketException>();
-                    r.Handle<TimeoutException>();
+                    r.Handle<Exception>(DatabaseOutage.Is);
                     r.Interval(150, TimeSpan.FromSeconds(10)); // below RabbitMQ's 30-minute consumer timeout
                 });
                 // Inner: anything else a few times quickly (a conflict, a momentary failure).

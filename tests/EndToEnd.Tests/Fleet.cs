@@ -32,7 +32,8 @@ public sealed class Fleet : IAsyncDisposable
     public string AppId(int port) => Prefix + port;
     public static string Secret(int port) => SecretSeed + port;
 
-    public static async Task<Fleet> StartAsync(int firstPort, int count, string prefix, string nextcloudUrl)
+    public static async Task<Fleet> StartAsync(int firstPort, int count, string prefix, string nextcloudUrl,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(TestApps.TestExAppDll);
@@ -40,6 +41,7 @@ public sealed class Fleet : IAsyncDisposable
         psi.Environment["TEST_FLEET_PREFIX"] = prefix;
         psi.Environment["TEST_FLEET_SECRET"] = SecretSeed;
         psi.Environment["NEXTCLOUD_URL"] = nextcloudUrl;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         var process = Process.Start(psi)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

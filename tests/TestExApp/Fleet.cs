@@ -14,6 +14,10 @@ namespace ExApps.TestExApp;
 public sealed record FleetSettings(int FirstPort, int LastPort, string Prefix, string SecretSeed, string Version,
     string NextcloudUrl)
 {
+    /// <summary>TEST_FLEET_ENABLED_DELAY_MS: how long <c>PUT /enabled</c> takes to answer (a slow ExApp, or one
+    /// whose answer a test wants to arrive at a given moment).</summary>
+    public TimeSpan EnabledDelay { get; init; }
+
     public static FleetSettings? FromEnvironment()
     {
         if (Environment.GetEnvironmentVariable("TEST_FLEET_PORTS") is not { Length: > 0 } ports) return null;
@@ -22,7 +26,10 @@ public sealed record FleetSettings(int FirstPort, int LastPort, string Prefix, s
             Environment.GetEnvironmentVariable("TEST_FLEET_PREFIX") ?? "fleet-",
             Environment.GetEnvironmentVariable("TEST_FLEET_SECRET") ?? "fleet-secret-",
             Environment.GetEnvironmentVariable("TEST_FLEET_VERSION") ?? "1.0.0",
-            (Environment.GetEnvironmentVariable("NEXTCLOUD_URL") ?? throw new InvalidOperationException("NEXTCLOUD_URL is required.")).TrimEnd('/'));
+            (Environment.GetEnvironmentVariable("NEXTCLOUD_URL") ?? throw new InvalidOperationException("NEXTCLOUD_URL is required.")).TrimEnd('/'))
+        {
+            EnabledDelay = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("TEST_FLEET_ENABLED_DELAY_MS"), out var ms) ? ms : 0),
+        };
     }
 
     public string AppId(int port) => Prefix + port;
@@ -76,10 +83,11 @@ public static class FleetApp
             });
             return Results.Ok(new EmptyBody());
         });
-        app.MapPut("/enabled", (HttpContext c, int enabled) =>
+        app.MapPut("/enabled", async (HttpContext c, int enabled) =>
         {
             if (!Authorized(c, fleet, c.Connection.LocalPort)) { Interlocked.Increment(ref StateOf(c).HeaderFailures); return Results.StatusCode(401); }
             StateOf(c).EnabledCalls.Enqueue(enabled);
+            if (fleet.EnabledDelay > TimeSpan.Zero) await Task.Delay(fleet.EnabledDelay);
             return Results.Ok(new EnabledBody(""));
         });
         app.MapGet("/test/state", (HttpContext c) =>

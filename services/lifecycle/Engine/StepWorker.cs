@@ -97,6 +97,10 @@ public sealed class StepWorker(
         try
         {
             var result = await actions.RunAsync(app, ct);
+            // While PostgreSQL is away (a restart takes seconds) the result is applied again until the step's lease
+            // ends, rather than given up after a few tries: a step given up waits out its whole lease before it
+            // runs again (a minute; docs/reliability.md). Any other failure is tried a few times.
+            var leaseEnd = app.DueAt ?? clock.GetUtcNow() + Lease;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -104,11 +108,13 @@ public sealed class StepWorker(
                     await engine.HandleAsync(app.AppId, result, ct);
                     return;
                 }
-                catch (Exception e) when (attempt < 5 && !ct.IsCancellationRequested)
+                catch (Exception e) when (!ct.IsCancellationRequested
+                                          && (attempt < 5 || ServiceDefaults.DatabaseOutage.Is(e) && clock.GetUtcNow() < leaseEnd))
                 {
-                    logger.LogWarning("Applying the {Step} result of ExApp {AppId} failed ({Error}); retrying",
-                        app.Step, app.AppId, e.Message);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), clock, ct);
+                    if (attempt < 5 || attempt % 10 == 0)
+                        logger.LogWarning("Applying the {Step} result of ExApp {AppId} failed ({Error}); retrying",
+                            app.Step, app.AppId, e.Message);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 1000)), clock, ct);
                 }
             }
         }

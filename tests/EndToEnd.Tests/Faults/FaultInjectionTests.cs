@@ -141,6 +141,36 @@ public sealed class FaultInjectionTests(FaultFixture platform)
     }
 
     [Fact]
+    public async Task A_step_answer_that_arrives_while_the_database_restarts_is_applied_once_it_is_back()
+    {
+        // Every app's PUT /enabled answers 5 s after it was called; the database goes away right after all of them
+        // were called and stays away 8 s, so answers arrive while it is away, for longer than a few quick retries.
+        // They must be applied once it is back, not when the step's lease ends (70 s after the call, by default):
+        // the bound below is half of that.
+        await platform.EnsureFleetDaemonAsync();
+        await using var fleet = await Fleet.StartAsync(platform.FleetPorts + 4 * 25, 5, platform.AppPrefix + "fdb-",
+            platform.GatewayUrl, new Dictionary<string, string> { ["TEST_FLEET_ENABLED_DELAY_MS"] = "5000" });
+        try
+        {
+            Assert.All(await platform.RegisterAllAsync(fleet), s => Assert.Equal(HttpStatusCode.Accepted, s));
+            await platform.WaitForAppsAsync(fleet.Ports.Select(fleet.AppId).ToList(),
+                a => a.GetProperty("current_operation") is { ValueKind: JsonValueKind.Object } op
+                     && op.GetProperty("step").GetString() == "enabling", Bound);
+
+            await platform.DatabaseServer!.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            await platform.DatabaseServer.StartAgainAsync();
+
+            var tally = await platform.TallyAsync(fleet, TimeSpan.FromSeconds(35));
+            Assert.True(tally.Enabled == fleet.Ports.Count(), tally + "\n" + platform.Logs());
+        }
+        finally
+        {
+            await platform.RemoveAllAsync(fleet);
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_Docker_engine_ends_the_deploy_with_a_clear_error_and_leaves_nothing_behind()
     {
         await using var forward = SocketForward.Start(TestSettings.DockerSocket);
