@@ -14,9 +14,10 @@ namespace ExApps.TestExApp;
 public sealed record FleetSettings(int FirstPort, int LastPort, string Prefix, string SecretSeed, string Version,
     string NextcloudUrl)
 {
-    /// <summary>TEST_FLEET_ENABLED_DELAY_MS: how long <c>PUT /enabled</c> takes to answer (a slow ExApp, or one
-    /// whose answer a test wants to arrive at a given moment).</summary>
-    public TimeSpan EnabledDelay { get; init; }
+    /// <summary>TEST_FLEET_HOLD_ENABLED=1: <c>PUT /enabled</c> answers only once the test calls
+    /// <c>POST /test/release-enabled</c> (on any port of the fleet), so that the answers arrive when the test
+    /// chooses (while a server is away, say).</summary>
+    public bool HoldEnabled { get; init; }
 
     public static FleetSettings? FromEnvironment()
     {
@@ -28,7 +29,7 @@ public sealed record FleetSettings(int FirstPort, int LastPort, string Prefix, s
             Environment.GetEnvironmentVariable("TEST_FLEET_VERSION") ?? "1.0.0",
             (Environment.GetEnvironmentVariable("NEXTCLOUD_URL") ?? throw new InvalidOperationException("NEXTCLOUD_URL is required.")).TrimEnd('/'))
         {
-            EnabledDelay = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("TEST_FLEET_ENABLED_DELAY_MS"), out var ms) ? ms : 0),
+            HoldEnabled = Environment.GetEnvironmentVariable("TEST_FLEET_HOLD_ENABLED") == "1",
         };
     }
 
@@ -62,6 +63,7 @@ public static class FleetApp
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { Timeout = TimeSpan.FromSeconds(30) };
         PortState StateOf(HttpContext c) => states.GetOrAdd(c.Connection.LocalPort, _ => new PortState());
 
+        var enabledReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         app.MapGet("/heartbeat", () => TypedResults.Ok(new StatusBody("ok")));
         app.MapPost("/init", (HttpContext c) =>
         {
@@ -87,8 +89,13 @@ public static class FleetApp
         {
             if (!Authorized(c, fleet, c.Connection.LocalPort)) { Interlocked.Increment(ref StateOf(c).HeaderFailures); return Results.StatusCode(401); }
             StateOf(c).EnabledCalls.Enqueue(enabled);
-            if (fleet.EnabledDelay > TimeSpan.Zero) await Task.Delay(fleet.EnabledDelay);
+            if (fleet.HoldEnabled) await enabledReleased.Task;
             return Results.Ok(new EnabledBody(""));
+        });
+        app.MapPost("/test/release-enabled", () =>
+        {
+            enabledReleased.TrySetResult();
+            return Results.Ok(new EmptyBody());
         });
         app.MapGet("/test/state", (HttpContext c) =>
         {

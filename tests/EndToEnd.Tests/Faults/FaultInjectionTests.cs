@@ -143,13 +143,12 @@ public sealed class FaultInjectionTests(FaultFixture platform)
     [Fact]
     public async Task A_step_answer_that_arrives_while_the_database_restarts_is_applied_once_it_is_back()
     {
-        // Every app's PUT /enabled answers 5 s after it was called; the database goes away right after all of them
-        // were called and stays away 8 s, so answers arrive while it is away, for longer than a few quick retries.
-        // They must be applied once it is back, not when the step's lease ends (70 s after the call, by default):
-        // the bound below is half of that.
+        // Every app's PUT /enabled is held by the ExApp until the database is away; the answers then arrive while
+        // it stays away (8 s), longer than a few quick retries. They must be applied once it is back, not when the
+        // step's lease ends (70 s after the call, by default): the bound below is half of that.
         await platform.EnsureFleetDaemonAsync();
         await using var fleet = await Fleet.StartAsync(platform.FleetPorts + 4 * 25, 5, platform.AppPrefix + "fdb-",
-            platform.GatewayUrl, new Dictionary<string, string> { ["TEST_FLEET_ENABLED_DELAY_MS"] = "5000" });
+            platform.GatewayUrl, new Dictionary<string, string> { ["TEST_FLEET_HOLD_ENABLED"] = "1" });
         try
         {
             Assert.All(await platform.RegisterAllAsync(fleet), s => Assert.Equal(HttpStatusCode.Accepted, s));
@@ -158,6 +157,8 @@ public sealed class FaultInjectionTests(FaultFixture platform)
                      && op.GetProperty("step").GetString() == "enabling", Bound);
 
             await platform.DatabaseServer!.StopAsync();
+            using (var released = await platform.Http.PostAsync($"http://127.0.0.1:{fleet.Ports.First()}/test/release-enabled", null))
+                released.EnsureSuccessStatusCode();
             await Task.Delay(TimeSpan.FromSeconds(8));
             await platform.DatabaseServer.StartAgainAsync();
 
