@@ -74,7 +74,9 @@ public sealed class ForwardErrorsTests
         listener.Start();
         try
         {
-            var wait = TimeSpan.FromMilliseconds(700);
+            // Long enough for a second attempt on a loaded machine: with 700 ms, one run of the full suite saw the
+            // first attempt and its probe use up the whole wait (1 attempt).
+            var wait = TimeSpan.FromSeconds(3);
             var http = Context(port, wait);
             var attempts = 0;
             await ForwardErrors.InvokeAsync(http, () => { attempts++; return Attempt(http, refused: true); });
