@@ -59,6 +59,7 @@ public sealed class StepWorker(
         {
             _running.TryRemove(t, out _);
             signal.Done();
+            signal.Wake(); // the slot is free now (the step's own wake came before it was given back)
         }, TaskScheduler.Default);
         return step;
     }
