@@ -26,7 +26,6 @@ public static class ServiceDefaultsExtensions
         // level, only to correlate its own "request starting/finished" lines: off, a request allocates neither
         // (docs/performance.md). Startup failures still end the process with their exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         // Polly reports every attempt of a resilient HTTP call at Information; retries and failures are Warning.

@@ -12,7 +12,6 @@ using ExApps.Registry.Store;
 using ExApps.ServiceDefaults;
 using ExApps.ServiceDefaults.Outbox;
 using ExApps.ServiceDefaults.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -40,9 +39,7 @@ public static class RegistryServiceExtensions
 
         var connectionString = PostgresSchema.ConnectionString(builder.Configuration);
         s.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(connectionString, 20)));
-        // Pooled: a request reuses a reset context instead of building one (and its service scope) anew; the pool
-        // is bounded like the connection pool behind it (docs/performance.md).
-        s.AddDbContextPool<RegistryDb>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()), poolSize: 32);
+        s.AddScoped<RegistryDb>();
         s.AddHostedService<RegistrySchema>(); // before the bus: consumers need the schema
 
         s.AddSingleton(TimeProvider.System);

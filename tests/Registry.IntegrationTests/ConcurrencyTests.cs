@@ -27,6 +27,37 @@ public sealed class ConcurrencyTests(RegistryHost host)
     }
 
     [Fact]
+    public async Task Thirty_unregisters_waiting_for_the_lifecycle_at_once_leave_the_database_to_other_requests()
+    {
+        // The registry's connection pool holds 20: a request that waits for the lifecycle's report must hold none.
+        await host.RegisterManualDaemonAsync("it_waits");
+        var ids = Enumerable.Range(0, 30).Select(i => $"waits-{i}").ToList();
+        foreach (var id in ids)
+        {
+            using var r = await host.RegisterAsync(id, "it_waits");
+            Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        }
+
+        var unregistering = ids.Select(id => host.Http.DeleteAsync($"/admin/apps/{id}")).ToList();
+        var commands = new List<ExApps.Contracts.UnregisterApp>();
+        foreach (var id in ids) commands.Add(await RegistryHost.WaitForAsync(host.Unregisters, u => u.App.AppId == id));
+
+        // All 30 wait now; the registry still answers, and still writes.
+        using (var list = await host.Http.GetAsync("/admin/apps"))
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using (var other = await host.RegisterAsync("waits-other", "it_waits"))
+            Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.All(unregistering, t => Assert.False(t.IsCompleted));
+
+        foreach (var c in commands)
+            await host.Bus.Publish(RegistryHost.Snapshot(c.App.AppId, c.RegistrationId, 5, c.OperationId, "unregister",
+                outcome: "removed", removed: true));
+        foreach (var done in await Task.WhenAll(unregistering))
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM registry.apps WHERE appid LIKE 'waits-%' AND appid <> 'waits-other'"));
+    }
+
+    [Fact]
     public async Task Two_registrations_of_one_appid_at_once_make_one_app_and_one_already_registered()
     {
         await host.RegisterManualDaemonAsync("it_twice");

@@ -4,7 +4,6 @@ using ExApps.Registry.AppInfo;
 using ExApps.Registry.Apps;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
-using Microsoft.EntityFrameworkCore;
 using ExApps.ServiceDefaults.Security;
 using Npgsql;
 
@@ -42,9 +41,9 @@ public static class GatewayEndpoints
 
     private static async Task<IResult> Routes(string appId, RegistryDb db, SecretProtector protector, CancellationToken ct)
     {
-        var app = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct);
+        var app = await db.FindAppAsync(appId, ct);
         if (app is null) return AppEndpoints.NotFound(appId);
-        var daemon = await db.Daemons.AsNoTracking().FirstAsync(d => d.Name == app.DaemonName, ct);
+        var daemon = await db.FindDaemonAsync(app.DaemonName, ct) ?? throw AppOperationEndpoints.MissingDaemon(app);
         var routes = JsonSerializer.Deserialize<List<AppRoute>>(app.Routes) ?? [];
         return TypedResults.Ok(new AppRoutesView(app.AppId, app.Version, app.Enabled, ExAppUrl.For(daemon, app.AppId, app.Port),
             protector.Unprotect(app.SecretEnc),

@@ -2,7 +2,6 @@ using ExApps.Registry.Apps;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
-using Microsoft.EntityFrameworkCore;
 
 namespace ExApps.Registry.Api;
 
@@ -14,7 +13,7 @@ public static class InternalEndpoints
     public static RouteGroupBuilder MapInternalEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/apps/{appId}/auth", async (string appId, RegistryDb db, SecretProtector protector, CancellationToken ct) =>
-            await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct) is { } a
+            await db.FindAppAsync(appId, ct) is { } a
                 ? Results.Ok(new AppAuthInfo(a.AppId, a.Version, protector.Unprotect(a.SecretEnc), a.Enabled,
                     AppStatus.Parse(a.Status).Type))
                 : AppEndpoints.NotFound(appId));

@@ -2,7 +2,6 @@ using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Status;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace ExApps.Registry.Apps;
 
@@ -25,10 +24,10 @@ public static class AppEndpoints
     }
 
     private static async Task<Ok<List<AppView>>> List(RegistryDb db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Apps.AsNoTracking().OrderBy(a => a.AppId).ToListAsync(ct)).Select(a => a.ToView()).ToList());
+        TypedResults.Ok((await db.ListAppsAsync(null, ct)).Select(a => a.ToView()).ToList());
 
     private static async Task<IResult> Get(string appId, RegistryDb db, CancellationToken ct) =>
-        await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct) is { } row
+        await db.FindAppAsync(appId, ct) is { } row
             ? TypedResults.Ok(row.ToView())
             : NotFound(appId);
 

@@ -30,7 +30,7 @@ public static class AppOperationEndpoints
         if (row is null) return AppEndpoints.NotFound(appId);
         if (AppOperations.IsBusy(row)) return AppOperations.Busy(row);
         if (row.Enabled) return TypedResults.Ok(new { message = $"ExApp {appId} already enabled." });
-        var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
+        var daemon = await db.FindDaemonAsync(row.DaemonName, ct) ?? throw MissingDaemon(row);
         var operationId = await operations.RequestAsync(row, tx, AppOperations.Enable, id => new EnableApp
         {
             OperationId = id, RegistrationId = row.RegistrationId, App = operations.Spec(row, daemon),
@@ -51,7 +51,7 @@ public static class AppOperationEndpoints
             if (row is null) return AppEndpoints.NotFound(appId);
             if (AppOperations.IsBusy(row)) return AppOperations.Busy(row);
             if (!row.Enabled) return TypedResults.Ok(new { message = $"ExApp {appId} already disabled." });
-            var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
+            var daemon = await db.FindDaemonAsync(row.DaemonName, ct) ?? throw MissingDaemon(row);
             operationId = await operations.RequestAsync(row, tx, AppOperations.Disable, id => new DisableApp
             {
                 OperationId = id, RegistrationId = row.RegistrationId, App = operations.Spec(row, daemon),
@@ -76,8 +76,8 @@ public static class AppOperationEndpoints
     private static async Task<IResult> Logs(string appId, int? tail, RegistryDb db, SecretProtector protector,
         IRequestClient<GetContainerLogs> client, IOptions<RegistryOptions> options, CancellationToken ct)
     {
-        if (await db.Apps.FindAsync([appId], ct) is not { } row) return AppEndpoints.NotFound(appId);
-        var daemon = await db.Daemons.FindAsync([row.DaemonName], ct) ?? throw MissingDaemon(row);
+        if (await db.FindAppAsync(appId, ct) is not { } row) return AppEndpoints.NotFound(appId);
+        var daemon = await db.FindDaemonAsync(row.DaemonName, ct) ?? throw MissingDaemon(row);
         if (daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
             return Problems.Of(422, "daemon_unsupported",
                 $"ExApp {appId} runs on the {daemon.AcceptsDeployId} daemon `{daemon.Name}`: the platform has no container to read logs from.");

@@ -6,9 +6,6 @@ using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
 using ExApps.ServiceDefaults.Outbox;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 
 namespace ExApps.Registry.Apps;
 
@@ -29,11 +26,18 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
     public const string Unregister = "unregister";
 
     /// <summary>Opens a transaction and locks the app's row (null when the app does not exist).</summary>
-    public async Task<(AppRow? Row, IDbContextTransaction Tx)> LockAsync(string appId, CancellationToken ct)
+    public async Task<(AppRow? Row, RegistryTransaction Tx)> LockAsync(string appId, CancellationToken ct)
     {
-        var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.Apps.FromSql($"SELECT * FROM registry.apps WHERE appid = {appId} FOR UPDATE").SingleOrDefaultAsync(ct);
-        return (row, tx);
+        var tx = await db.BeginAsync(ct);
+        try
+        {
+            return (await db.LockAppAsync(appId, ct), tx);
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>An operation runs (per the lifecycle's latest snapshot) or was asked for and not reported on yet.</summary>
@@ -49,19 +53,17 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
 
     /// <summary>Records <paramref name="kind"/> as requested and queues <paramref name="command"/> for the lifecycle
     /// in the open transaction <paramref name="tx"/>, then commits. Returns the operation id.</summary>
-    public async Task<Guid> RequestAsync(AppRow row, IDbContextTransaction tx, string kind,
+    public async Task<Guid> RequestAsync(AppRow row, RegistryTransaction tx, string kind,
         Func<Guid, object> command, CancellationToken ct, params object[] alsoPublish)
     {
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         row.RequestedOperation = JsonSerializer.Serialize(new RequestedOperation(id, kind, now));
-        await db.SaveChangesAsync(ct);
+        await db.UpdateAppFactsAsync(row, ct);
         var messages = new List<OutboxMessage> { OutboxMessage.Command(command(id)) };
         messages.AddRange(alsoPublish.Select(OutboxMessage.Event));
-        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
-        await outbox.AddAsync(conn, npgsqlTx, messages, now, ct);
-        await Timeline.AppTimeline.AppendAsync(conn, npgsqlTx, row.AppId,
+        await outbox.AddAsync(tx.Connection, tx.Transaction, messages, now, ct);
+        await Timeline.AppTimeline.AppendAsync(tx.Connection, tx.Transaction, row.AppId,
             [new Timeline.TimelineEvent("requested", $"{char.ToUpperInvariant(kind[0])}{kind[1..]} requested", now, id, "requested")], ct);
         await tx.CommitAsync(ct);
         outbox.Committed();
@@ -102,7 +104,7 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
         var deadline = clock.GetUtcNow() + timeout;
         while (true)
         {
-            var row = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct);
+            var row = await db.FindAppAsync(appId, ct);
             if (row is null) return (null, new OperationOutcome(operationId, "", "removed", "", clock.GetUtcNow()));
             if (row.LastOperation is not null
                 && JsonSerializer.Deserialize<OperationOutcome>(row.LastOperation) is { } last && last.Id == operationId)

@@ -9,7 +9,6 @@ using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using ExApps.Registry.Status;
 using ExApps.Registry.Store;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -44,15 +43,15 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, St
 
         var daemonName = req.Daemon ?? JsonDaemonName(req.JsonInfo);
         var daemon = daemonName is null
-            ? await db.Daemons.FirstOrDefaultAsync(d => d.IsDefault, ct)
-            : await db.Daemons.FindAsync([daemonName], ct);
+            ? await db.DefaultDaemonAsync(ct)
+            : await db.FindDaemonAsync(daemonName, ct);
         if (daemon is null)
             return Problems.Of(404, "daemon_not_found", daemonName is null
                 ? "No daemon given and no default daemon is set."
                 : $"Daemon config `{daemonName}` not found.");
         if (daemon.AcceptsDeployId is not (AppApiProtocol.DockerInstall or AppApiProtocol.ManualInstall))
             return Problems.Of(422, "daemon_unsupported", $"Daemon `{daemon.Name}` uses unsupported deploy method {daemon.AcceptsDeployId}.");
-        if (await db.Apps.AnyAsync(a => a.AppId == appId, ct))
+        if (await db.AppExistsAsync(appId, ct))
             return AlreadyRegistered(appId);
 
         // From the store after the daemon and id checks, so a refused install downloads no release archive.
@@ -87,13 +86,12 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, St
         };
         row.SetInfo(info);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginAsync(ct);
         if (await ChoosePortAsync(row, daemon, info.Port, ct) is { } refused) return refused;
-        db.Apps.Add(row);
         Guid operationId;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.InsertAppAsync(row, ct);
             // Registered and asked for in one transaction: the install is never lost, even if the broker or the
             // lifecycle is down right now (the outbox sends it when they are back).
             operationId = await operations.RequestAsync(row, tx, AppOperations.Install, id => new InstallApp
@@ -103,7 +101,7 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, St
                 App = operations.Spec(row, daemon, info, info.Version),
             }, ct, new AppChanged(appId, 0));
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return AlreadyRegistered(appId);
         }
@@ -120,20 +118,18 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, St
     private async Task<IResult?> ChoosePortAsync(AppRow row, DaemonRow daemon, int? fixedPort, CancellationToken ct)
     {
         var o = options.Value;
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('registry-ports'))", ct);
-        if (await db.Apps.AnyAsync(a => a.AppId == row.AppId, ct)) return AlreadyRegistered(row.AppId);
+        await db.LockPortsAsync(ct);
+        if (await db.AppExistsAsync(row.AppId, ct)) return AlreadyRegistered(row.AppId);
         if (fixedPort is { } p)
         {
             var url = ExAppUrl.For(daemon, row.AppId, p);
-            var sharing = await db.Apps.AsNoTracking().Where(a => a.Port == p)
-                .Join(db.Daemons.AsNoTracking(), a => a.DaemonName, d => d.Name, (a, d) => new { a.AppId, Daemon = d })
-                .ToListAsync(ct);
-            if (sharing.FirstOrDefault(x => ExAppUrl.For(x.Daemon, x.AppId, p) == url) is { } other)
-                return Problems.Of(409, "port_in_use", $"Port {p} is already used by ExApp {other.AppId} at {url}.");
+            var sharing = await db.AppsOnPortAsync(p, ct);
+            if (sharing.Where(x => ExAppUrl.For(x.Daemon, x.AppId, p) == url).Select(x => x.AppId).FirstOrDefault() is { } other)
+                return Problems.Of(409, "port_in_use", $"Port {p} is already used by ExApp {other} at {url}.");
             row.Port = p;
             return null;
         }
-        var used = (await db.Apps.Select(a => a.Port).ToListAsync(ct)).ToHashSet();
+        var used = await db.AppPortsAsync(ct);
         var free = Enumerable.Range(o.PortRangeStart, o.PortRangeEnd - o.PortRangeStart + 1).FirstOrDefault(n => !used.Contains(n));
         if (free == 0)
             return Problems.Of(409, "no_free_port", $"No free port in {o.PortRangeStart}-{o.PortRangeEnd}: every port is used by an ExApp.");

@@ -1,7 +1,6 @@
 using ExApps.Contracts;
 using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Registry.Apps;
@@ -20,11 +19,11 @@ public sealed class AppUnregistration(RegistryDb db, AppOperations operations, I
         await using (tx)
         {
             if (row is null) return AppEndpoints.NotFound(appId);
-            var daemon = await db.Daemons.FindAsync([row.DaemonName], ct);
+            var daemon = await db.FindDaemonAsync(row.DaemonName, ct);
             if (daemon is null)
             {
                 // nothing to reach: only records are left
-                await db.Apps.Where(a => a.AppId == appId).ExecuteDeleteAsync(ct);
+                await db.DeleteAppAsync(appId, null, ct);
                 await tx.CommitAsync(ct);
                 return TypedResults.Ok(new { message = $"ExApp {appId} successfully unregistered (its daemon was gone)." });
             }
@@ -49,7 +48,7 @@ public sealed class AppUnregistration(RegistryDb db, AppOperations operations, I
             return Problems.Of(504, "lifecycle_timeout",
                 $"ExApp {appId} was not reported unregistered within {timeout.TotalSeconds:0} s (is the lifecycle service running?); " +
                 "the unregistration goes on in the background. Use --force to remove its records anyway.");
-        await db.Apps.Where(a => a.AppId == appId && a.RegistrationId == after.RegistrationId).ExecuteDeleteAsync(CancellationToken.None);
+        await db.DeleteAppAsync(appId, after.RegistrationId, CancellationToken.None);
         log.LogWarning("ExApp {AppId} unregistered by force: the lifecycle did not confirm within {Timeout}", appId, timeout);
         return TypedResults.Ok(new
         {

@@ -2,7 +2,6 @@ using ExApps.Contracts;
 using ExApps.Registry.AppInfo;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Store;
-using Microsoft.EntityFrameworkCore;
 
 namespace ExApps.Registry.Apps;
 
@@ -17,7 +16,7 @@ public sealed class UpdateFlow(RegistryDb db, AppInfoLoader loader, StoreRelease
     public async Task<IResult> StartAsync(string appId, UpdateAppRequest? req, CancellationToken ct)
     {
         req ??= new UpdateAppRequest(null, null, null);
-        if (await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == appId, ct) is not { } current)
+        if (await db.FindAppAsync(appId, ct) is not { } current)
             return AppEndpoints.NotFound(appId);
         AppInfoModel info;
         var fromStore = !AppInfoLoader.HasSource(req.InfoXml, req.InfoXmlUrl, req.JsonInfo);
@@ -49,7 +48,7 @@ public sealed class UpdateFlow(RegistryDb db, AppInfoLoader loader, StoreRelease
         if (fromStore ? !ExAppVersion.IsGreater(info.Version, row.Version) : ExAppVersion.AreEqual(info.Version, row.Version))
             return AlreadyUpdated(appId, row.Version);
         if (AppOperations.IsBusy(row)) return AppOperations.Busy(row);
-        var daemon = await db.Daemons.FindAsync([row.DaemonName], ct)
+        var daemon = await db.FindDaemonAsync(row.DaemonName, ct)
             ?? throw new InvalidOperationException($"Daemon {row.DaemonName} of {appId} is missing.");
 
         var fromVersion = row.Version;

@@ -16,7 +16,7 @@ public static class DaemonCheck
     public static async Task<IResult> CheckAsync(string name, RegistryDb db, SecretProtector protector,
         IRequestClient<CheckDaemon> client, IOptions<RegistryOptions> options, CancellationToken ct)
     {
-        if (await db.Daemons.FindAsync([name], ct) is not { } daemon)
+        if (await db.FindDaemonAsync(name, ct) is not { } daemon)
             return DaemonEndpoints.NotFound(name);
         if (daemon.AcceptsDeployId == AppApiProtocol.ManualInstall)
             return TypedResults.Ok(new DaemonCheckResult(true,

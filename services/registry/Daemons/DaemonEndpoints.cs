@@ -3,7 +3,6 @@ using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ExApps.Registry.Daemons;
@@ -37,7 +36,7 @@ public static class DaemonEndpoints
         var errors = DaemonValidator.Validate(req);
         if (errors.Count > 0) return Problems.Invalid(errors);
         var name = req.Name!.Trim();
-        if (await db.Daemons.AnyAsync(d => d.Name == name, ct)) return Skipped(name);
+        if (await db.DaemonExistsAsync(name, ct)) return Skipped(name);
 
         var config = new DeployConfig
         {
@@ -46,11 +45,10 @@ public static class DaemonEndpoints
             ComputeDevice = ComputeDevice.FromId(req.ComputeDevice)!,
             AutoRecover = string.IsNullOrWhiteSpace(req.AutoRecover) ? "none" : req.AutoRecover.Trim(),
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginAsync(ct);
         // The first daemon becomes the default so that installs naming none work out of the box.
-        var makeDefault = req.SetDefault || !await db.Daemons.AnyAsync(d => d.IsDefault, ct);
-        if (makeDefault)
-            await db.Daemons.Where(d => d.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, false), ct);
+        var makeDefault = req.SetDefault || !await db.AnyDefaultDaemonAsync(ct);
+        if (makeDefault) await db.SetDefaultDaemonAsync(null, ct);
         var row = new DaemonRow
         {
             Name = name,
@@ -63,13 +61,12 @@ public static class DaemonEndpoints
             IsDefault = makeDefault,
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        db.Daemons.Add(row);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.InsertDaemonAsync(row, ct);
             await tx.CommitAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return Skipped(name); // registered concurrently under the same name
         }
@@ -86,21 +83,19 @@ public static class DaemonEndpoints
 
     private static async Task<Ok<List<DaemonView>>> List(RegistryDb db, CancellationToken ct)
     {
-        var counts = await db.Apps.GroupBy(a => a.DaemonName)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var rows = await db.Daemons.OrderBy(d => d.Name).ToListAsync(ct);
+        var counts = await db.AppCountsByDaemonAsync(ct);
+        var rows = await db.ListDaemonsAsync(ct);
         return TypedResults.Ok(rows.Select(r => r.ToView(counts.GetValueOrDefault(r.Name))).ToList());
     }
 
     /// <summary>Makes the daemon the default (installs that name none use it); the previous default stops being one.</summary>
     private static async Task<IResult> SetDefault(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.Daemons.FindAsync([name], ct) is not { } row) return NotFound(name);
+        await using var tx = await db.BeginAsync(ct);
+        if (await db.FindDaemonAsync(name, ct) is not { } row) return NotFound(name);
         if (!row.IsDefault)
         {
-            await db.Daemons.Where(d => d.IsDefault).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, false), ct);
-            await db.Daemons.Where(d => d.Name == name).ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDefault, true), ct);
+            await db.SetDefaultDaemonAsync(name, ct);
             await tx.CommitAsync(ct);
             log.LogInformation("Daemon {Daemon} is the default now", name);
         }
@@ -109,21 +104,20 @@ public static class DaemonEndpoints
 
     private static async Task<IResult> Unregister(string name, RegistryDb db, ILogger<DaemonRow> log, CancellationToken ct)
     {
-        var row = await db.Daemons.FindAsync([name], ct);
+        var row = await db.FindDaemonAsync(name, ct);
         // A path segment keeps "%2F" encoded: "a%2Fb" names the daemon "a/b".
-        if (row is null && name.Contains('%')) row = await db.Daemons.FindAsync([Uri.UnescapeDataString(name)], ct);
+        if (row is null && name.Contains('%')) row = await db.FindDaemonAsync(Uri.UnescapeDataString(name), ct);
         if (row is null)
             return NotFound(name);
         name = row.Name;
-        var apps = await db.Apps.CountAsync(a => a.DaemonName == name, ct);
+        var apps = await db.CountAppsOnDaemonAsync(name, ct);
         if (apps > 0)
             return Problems.Of(409, "daemon_in_use", $"{name} daemon contains {apps} ExApps, please remove them first to proceed.");
-        db.Daemons.Remove(row);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.DeleteDaemonAsync(name, ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
             return Problems.Of(409, "daemon_in_use", $"{name} daemon contains ExApps, please remove them first to proceed.");
         }

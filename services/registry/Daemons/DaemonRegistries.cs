@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ExApps.Registry.Daemons;
 
@@ -20,7 +19,7 @@ public static class DaemonRegistries
     }
 
     private static async Task<IResult> List(string name, RegistryDb db, CancellationToken ct) =>
-        await db.Daemons.AsNoTracking().FirstOrDefaultAsync(d => d.Name == name, ct) is { } row
+        await db.FindDaemonAsync(name, ct) is { } row
             ? TypedResults.Ok(row.Config().Registries)
             : DaemonEndpoints.NotFound(name);
 
@@ -56,13 +55,12 @@ public static class DaemonRegistries
     private static async Task<IResult> Modify(string name, RegistryDb db, CancellationToken ct,
         Func<List<RegistryRemapDto>, IResult> change)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = await db.Daemons.FromSql($"SELECT * FROM registry.daemons WHERE name = {name} FOR UPDATE").SingleOrDefaultAsync(ct);
+        await using var tx = await db.BeginAsync(ct);
+        var row = await db.LockDaemonAsync(name, ct);
         if (row is null) return DaemonEndpoints.NotFound(name);
         var config = row.Config();
         var result = change(config.Registries);
-        row.DeployConfig = JsonSerializer.Serialize(config);
-        await db.SaveChangesAsync(ct);
+        await db.UpdateDaemonConfigAsync(name, JsonSerializer.Serialize(config), ct);
         await tx.CommitAsync(ct);
         return result;
     }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using ExApps.Registry.Api;
 using ExApps.Registry.Apps;
 using ExApps.Registry.Validation;
-using Microsoft.EntityFrameworkCore;
 
 namespace ExApps.Registry.Registrations;
 
@@ -47,7 +46,7 @@ public static class RegistrationEndpoints
         admin.MapGet("/registrations", async (string? kind, RegistrationStore store, CancellationToken ct) =>
             BadKind(kind) ?? TypedResults.Ok(await store.ListAsync(null, kind, ct)));
         admin.MapGet("/apps/{appId}/registrations", async (string appId, string? kind, Persistence.RegistryDb db, RegistrationStore store, CancellationToken ct) =>
-            BadKind(kind) ?? (await db.Apps.AsNoTracking().AnyAsync(a => a.AppId == appId, ct)
+            BadKind(kind) ?? (await db.AppExistsAsync(appId, ct)
                 ? TypedResults.Ok(await store.ListAsync(appId, kind, ct))
                 : AppEndpoints.NotFound(appId)));
         // The one answer that carries a bot secret: Talk needs it to sign what it posts, so the connector that

@@ -2,7 +2,6 @@ using System.Text.Json;
 using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Registry.Status;
@@ -77,10 +76,7 @@ public sealed class AppWatch(IServiceScopeFactory scopes, AppChangeFeed feed, IO
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDb>();
-        var query = db.Apps.AsNoTracking();
-        if (appId is not null) query = query.Where(a => a.AppId == appId);
-        else if (only is not null) query = query.Where(a => only.Contains(a.AppId));
-        var rows = await query.ToListAsync(ct);
+        var rows = await db.ListAppsAsync(appId is not null ? [appId] : only, ct);
         return rows.ToDictionary(r => r.AppId, r => JsonSerializer.Serialize(r.ToView(), json.Value.SerializerOptions));
     }
 

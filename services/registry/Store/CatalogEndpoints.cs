@@ -1,7 +1,6 @@
 using ExApps.Contracts;
 using ExApps.Registry.Api;
 using ExApps.Registry.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Registry.Store;
@@ -69,7 +68,7 @@ public static class CatalogEndpoints
     }
 
     private static async Task<Dictionary<string, AppRow>> InstalledAsync(RegistryDb db, CancellationToken ct) =>
-        await db.Apps.AsNoTracking().ToDictionaryAsync(a => a.AppId, StringComparer.Ordinal, ct);
+        (await db.ListAppsAsync(null, ct)).ToDictionary(a => a.AppId, StringComparer.Ordinal);
 
     private static bool Matches(StoreApp app, string words) =>
         app.Id.Contains(words, StringComparison.OrdinalIgnoreCase)

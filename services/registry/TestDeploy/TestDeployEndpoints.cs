@@ -32,7 +32,7 @@ public static class TestDeployEndpoints
     private static async Task<IResult> Start(string name, RegistryDb db, NpgsqlDataSource dataSource, AppRegistrar registrar,
         IOptions<RegistryOptions> options, TimeProvider clock, ILogger<TestDeployRunner> log, CancellationToken ct)
     {
-        if (await db.Daemons.FindAsync([name], ct) is not { } daemon) return DaemonEndpoints.NotFound(name);
+        if (await db.FindDaemonAsync(name, ct) is not { } daemon) return DaemonEndpoints.NotFound(name);
         if (daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
             return Problems.Of(422, "daemon_unsupported",
                 $"Daemon `{name}` is a {daemon.AcceptsDeployId} daemon: a test deploy needs a {AppApiProtocol.DockerInstall} daemon.");

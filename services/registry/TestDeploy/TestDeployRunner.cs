@@ -3,7 +3,6 @@ using ExApps.Registry.Apps;
 using ExApps.Registry.Persistence;
 using ExApps.Registry.Status;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -70,7 +69,7 @@ public sealed class TestDeployRunner(NpgsqlDataSource dataSource, AppChangeFeed 
 
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDb>();
-        var row = await db.Apps.AsNoTracking().FirstOrDefaultAsync(a => a.AppId == record.Appid, ct);
+        var row = await db.FindAppAsync(record.Appid, ct);
         if (row is null)
         {
             await EndAsync(record, record.Steps, passed: false, "The test deploy app was removed before the test deploy ended.", ct);

@@ -1,7 +1,6 @@
 using ExApps.Registry.Api;
 using ExApps.Registry.Apps;
 using ExApps.Registry.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ExApps.Registry.Timeline;
@@ -21,7 +20,7 @@ public static class TimelineEndpoints
     {
         if (limit is < 1 or > AppTimeline.MaxPerApp)
             return Problems.Invalid(new() { ["limit"] = [$"`limit` must be 1 to {AppTimeline.MaxPerApp}."] });
-        if (!await db.Apps.AsNoTracking().AnyAsync(a => a.AppId == appId, ct)) return AppEndpoints.NotFound(appId);
+        if (!await db.AppExistsAsync(appId, ct)) return AppEndpoints.NotFound(appId);
         return TypedResults.Ok(await AppTimeline.ReadAsync(dataSource, appId, limit ?? AppTimeline.MaxPerApp, ct));
     }
 }
