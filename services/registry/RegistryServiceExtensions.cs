@@ -81,14 +81,14 @@ public static class RegistryServiceExtensions
     public static WebApplication MapRegistryEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        var admin = app.MapGroup("/admin").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>();
+        var admin = app.MapGroup("/admin").AddSharedFilter<AdminAuth>().AddSharedFilter<RouteValueFilter>();
         admin.MapDaemonEndpoints();
         admin.MapAppEndpoints();
         admin.MapRegistrationAdminEndpoints();
         admin.MapCatalogEndpoints();
-        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapInternalEndpoints();
-        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapGatewayEndpoints();
-        app.MapGroup("/internal").AddEndpointFilter<AdminAuth>().AddEndpointFilter<RouteValueFilter>().MapRegistrationInternalEndpoints();
+        app.MapGroup("/internal").AddSharedFilter<AdminAuth>().AddSharedFilter<RouteValueFilter>().MapInternalEndpoints();
+        app.MapGroup("/internal").AddSharedFilter<AdminAuth>().AddSharedFilter<RouteValueFilter>().MapGatewayEndpoints();
+        app.MapGroup("/internal").AddSharedFilter<AdminAuth>().AddSharedFilter<RouteValueFilter>().MapRegistrationInternalEndpoints();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using ExApps.ServiceDefaults;
 using System.Net;
 using System.Text.Json.Nodes;
 using ExApps.Gateway.Auth;
@@ -13,7 +14,7 @@ public static class AdminOcsEndpoints
 {
     public static RouteGroupBuilder MapAdminOcsEndpoints(this RouteGroupBuilder ocs)
     {
-        var g = ocs.MapGroup("/api/v1/ex-app").AddEndpointFilter<OcsAdminFilter>();
+        var g = ocs.MapGroup("/api/v1/ex-app").AddSharedFilter<OcsAdminFilter>();
         g.MapGet("/{list}", List);
         g.MapGet("/info/{appId}", Info);
         g.MapPut("/{appId}/enabled", SetEnabled);

@@ -1,3 +1,4 @@
+using ExApps.ServiceDefaults;
 using ExApps.Contracts;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
@@ -14,7 +15,7 @@ public static class ExAppOcsEndpoints
     /// <summary>The routes under <c>/ocs/v{1,2}.php/apps/app_api</c> that the gateway answers itself.</summary>
     public static RouteGroupBuilder MapOcsGroup(this WebApplication app)
     {
-        var group = app.MapGroup(Prefix).AddEndpointFilter<OcsErrorFilter>();
+        var group = app.MapGroup(Prefix).AddSharedFilter<OcsErrorFilter>();
         group.WithRequestTimeout(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits.OcsTimeout);
         return group;
     }

@@ -28,6 +28,7 @@ public sealed record RegistryAnswer(HttpStatusCode Status, JsonNode? Body)
 /// <summary>Reads ExApp records from the registry's internal API and calls its admin API.</summary>
 public sealed class RegistryClient(HttpClient http, IOptions<AdminOptions> admin)
 {
+    public const string HttpClientName = "registry";
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public Task<AppAuthInfo?> GetAuthInfoAsync(string appId, CancellationToken ct) =>
