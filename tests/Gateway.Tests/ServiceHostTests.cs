@@ -58,12 +58,16 @@ public sealed class ServiceHostTests
     }
 
     [Theory]
-    [InlineData(0, 0, false)]                                          // idle since start
-    [InlineData(IdleMemoryTrim.QuietBytes - 1, IdleMemoryTrim.BusyBytes, true)] // quiet after a burst
-    [InlineData(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.BusyBytes * 4, false)] // still busy
-    [InlineData(0, IdleMemoryTrim.BusyBytes - 1, false)]               // quiet, but too little work since the last trim
-    public void Collects_only_when_quiet_after_a_burst(long lastInterval, long sinceTrim, bool expected) =>
-        Assert.Equal(expected, IdleMemoryTrim.ShouldTrim(lastInterval, sinceTrim));
+    [InlineData(0, 0, 0, false)]                                                   // idle since start
+    [InlineData(IdleMemoryTrim.QuietBytes - 1, IdleMemoryTrim.BusyBytes, 0, true)] // quiet after a burst
+    [InlineData(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.BusyBytes * 4, 0, false)] // still busy
+    [InlineData(0, IdleMemoryTrim.BusyBytes - 1, 0, false)]                        // quiet, but too little work since the last trim
+    [InlineData(0, IdleMemoryTrim.SomeBytes, IdleMemoryTrim.GrownBytes, true)]     // quiet after smaller rounds that grew the working set
+    [InlineData(0, IdleMemoryTrim.SomeBytes - 1, IdleMemoryTrim.GrownBytes * 4, false)] // grown, but not by allocating: nothing to collect
+    [InlineData(0, IdleMemoryTrim.SomeBytes * 4, IdleMemoryTrim.GrownBytes - 1, false)] // work that did not grow it
+    [InlineData(IdleMemoryTrim.QuietBytes, IdleMemoryTrim.SomeBytes, IdleMemoryTrim.GrownBytes, false)] // grown, still busy
+    public void Collects_only_when_quiet_after_a_burst_or_after_growing(long lastInterval, long sinceTrim, long grown, bool expected) =>
+        Assert.Equal(expected, IdleMemoryTrim.ShouldTrim(lastInterval, sinceTrim, grown));
 
     [Fact]
     public void A_trim_is_a_compacting_full_collection()
