@@ -30,4 +30,18 @@ public static class BoundedPublish
             throw;
         }
     }
+
+    /// <summary><see cref="IPublishEndpoint.Publish{T}(T, CancellationToken)"/> within <see cref="Timeout"/>: a
+    /// consumer that publishes never stays stuck behind a publish whose confirm never comes, so its receive
+    /// endpoint can stop and reconnect once the broker is back.</summary>
+    public static Task PublishBounded<T>(this IPublishEndpoint endpoint, T message, CancellationToken ct) where T : class =>
+        RunAsync(token => endpoint.Publish(message, token), ct);
+
+    /// <summary><see cref="ISendEndpoint.Send{T}(T, CancellationToken)"/> within <see cref="Timeout"/>.</summary>
+    public static Task SendBounded<T>(this ISendEndpoint endpoint, T message, CancellationToken ct) where T : class =>
+        RunAsync(token => endpoint.Send(message, token), ct);
+
+    /// <summary>A response within <see cref="Timeout"/> (the requester has a timeout of its own).</summary>
+    public static Task RespondBounded<T>(this ConsumeContext context, T message) where T : class =>
+        RunAsync(_ => context.RespondAsync(message), context.CancellationToken);
 }

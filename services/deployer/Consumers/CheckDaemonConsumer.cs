@@ -1,6 +1,7 @@
 using ExApps.Contracts;
 using ExApps.Deployer.Docker;
 using MassTransit;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -17,13 +18,13 @@ public sealed class CheckDaemonConsumer(IDockerEngines engines, ILogger<CheckDae
         var daemon = context.Message.Daemon;
         if (daemon.AcceptsDeployId == AppApiProtocol.ManualInstall)
         {
-            await context.RespondAsync(new DaemonChecked(true,
+            await context.RespondBounded(new DaemonChecked(true,
                 $"Daemon {daemon.Name} is a manual-install daemon: there is no engine to check.", null));
             return;
         }
         if (daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
         {
-            await context.RespondAsync(new DaemonChecked(false,
+            await context.RespondBounded(new DaemonChecked(false,
                 $"Daemon {daemon.Name} accepts '{daemon.AcceptsDeployId}', which this deployer cannot deploy to.", null));
             return;
         }
@@ -50,6 +51,6 @@ public sealed class CheckDaemonConsumer(IDockerEngines engines, ILogger<CheckDae
                                               $"within {VersionTimeout.TotalSeconds:0} s.", null);
         }
         logger.LogInformation("Checked daemon {Daemon}: {Message}", daemon.Name, answer.Message);
-        await context.RespondAsync(answer);
+        await context.RespondBounded(answer);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 using MassTransit;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -32,7 +33,7 @@ public static class ContainerAnswers
             // the engine stayed unreachable through every retry: say so rather than leave the caller waiting
             answer = failed($"{e.Message} (after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s)");
         }
-        await context.Publish(answer, context.CancellationToken);
-        if (context.ResponseAddress is not null) await context.RespondAsync(answer);
+        await context.PublishBounded(answer, context.CancellationToken);
+        if (context.ResponseAddress is not null) await context.RespondBounded(answer);
     }
 }

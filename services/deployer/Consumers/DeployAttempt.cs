@@ -2,6 +2,7 @@ using ExApps.Contracts;
 using ExApps.Deployer.Persistence;
 using MassTransit;
 using Npgsql;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -33,7 +34,7 @@ public sealed class DeployAttempt(DeployRequested request, OperationRecord recor
     {
         if (progress <= _last) return;
         _last = progress;
-        await publish.Publish(new DeployProgress(request.OperationId, request.AppId, progress)
+        await publish.PublishBounded(new DeployProgress(request.OperationId, request.AppId, progress)
         {
             Stage = stage, PulledBytes = pulledBytes, TotalBytes = totalBytes,
         }, ct);
@@ -59,7 +60,7 @@ public sealed class DeployAttempt(DeployRequested request, OperationRecord recor
             await ReportAsync(progress, ct, Pulled, pulledBytes, totalBytes);
             return;
         }
-        await publish.Publish(new DeployProgress(request.OperationId, request.AppId, _last ?? progress)
+        await publish.PublishBounded(new DeployProgress(request.OperationId, request.AppId, _last ?? progress)
         {
             Stage = Pulled, PulledBytes = pulledBytes, TotalBytes = totalBytes,
         }, ct);

@@ -5,6 +5,7 @@ using ExApps.Deployer.Docker;
 using ExApps.Deployer.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -74,7 +75,7 @@ public sealed class DeployOperation(AppLocks locks, OperationLog log, DockerDepl
         logger.LogInformation("Handing deploy of {AppId} (operation {OperationId}) back to the queue: {Why}",
             context.Message.AppId, context.Message.OperationId, why);
         var endpoint = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
-        await endpoint.Send(context.Message, context.CancellationToken);
+        await endpoint.SendBounded(context.Message, context.CancellationToken);
     }
 
     private async Task RunLockedAsync(DeployRequested request, IAsyncDisposable appLock, CancellationToken ct)
@@ -139,7 +140,7 @@ public sealed class DeployOperation(AppLocks locks, OperationLog log, DockerDepl
 
     private Task PublishOutcomeAsync(DeployRequested request, string? failure, CancellationToken ct) =>
         failure is null
-            ? bus.Publish(new ContainerStarted(request.OperationId, request.AppId, request.Kind, request.Version,
+            ? bus.PublishBounded(new ContainerStarted(request.OperationId, request.AppId, request.Kind, request.Version,
                 request.ExAppUrl, request.Secret), ct)
-            : bus.Publish(new DeployFailed(request.OperationId, request.AppId, failure), ct);
+            : bus.PublishBounded(new DeployFailed(request.OperationId, request.AppId, failure), ct);
 }

@@ -1,5 +1,6 @@
 using ExApps.Contracts;
 using MassTransit;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -24,7 +25,7 @@ public sealed class DeployRequestedConsumer(DeployOperation docker, ILogger<Depl
                 // Someone else runs the ExApp: nothing to do but declare the deploy done. Repeating it is harmless.
                 await Report(context, 0);
                 await Report(context, 100);
-                await context.Publish(new ContainerStarted(request.OperationId, request.AppId, request.Kind,
+                await context.PublishBounded(new ContainerStarted(request.OperationId, request.AppId, request.Kind,
                     request.Version, request.ExAppUrl, request.Secret), context.CancellationToken);
                 break;
             default:
@@ -33,12 +34,12 @@ public sealed class DeployRequestedConsumer(DeployOperation docker, ILogger<Depl
                 logger.LogWarning("Deploy of {AppId} (operation {OperationId}) failed: {Reason}",
                     request.AppId, request.OperationId, reason);
                 await Report(context, 0);
-                await context.Publish(new DeployFailed(request.OperationId, request.AppId, reason), context.CancellationToken);
+                await context.PublishBounded(new DeployFailed(request.OperationId, request.AppId, reason), context.CancellationToken);
                 break;
         }
     }
 
     private static Task Report(ConsumeContext<DeployRequested> context, int progress) =>
-        context.Publish(new DeployProgress(context.Message.OperationId, context.Message.AppId, progress),
+        context.PublishBounded(new DeployProgress(context.Message.OperationId, context.Message.AppId, progress),
             context.CancellationToken);
 }

@@ -2,6 +2,7 @@ using ExApps.Contracts;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 using MassTransit;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -22,6 +23,6 @@ public sealed class GetContainerLogsConsumer(IDockerEngines engines, AppNames na
             // No app lock: reading logs changes nothing and must work while a deploy or start is waiting.
             text = await engine.GetLogsAsync(name, request.Tail, context.CancellationToken);
         }
-        await context.RespondAsync(new ContainerLogs(request.AppId, text));
+        await context.RespondBounded(new ContainerLogs(request.AppId, text));
     });
 }

@@ -2,6 +2,7 @@ using ExApps.Contracts;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 using MassTransit;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Consumers;
 
@@ -16,7 +17,7 @@ public sealed class InspectContainerConsumer(IDockerEngines engines, AppNames na
         var ct = context.CancellationToken;
         if (request.Daemon.AcceptsDeployId != AppApiProtocol.DockerInstall)
         {
-            await context.RespondAsync(new ContainerInspected { AppId = request.AppId, Exists = true, Running = true, Status = "running" });
+            await context.RespondBounded(new ContainerInspected { AppId = request.AppId, Exists = true, Running = true, Status = "running" });
             return;
         }
         var engine = engines.Get(request.Daemon);
@@ -24,14 +25,14 @@ public sealed class InspectContainerConsumer(IDockerEngines engines, AppNames na
         var info = await engine.InspectContainerAsync(name, ct);
         if (info is null)
         {
-            await context.RespondAsync(new ContainerInspected { AppId = request.AppId, Exists = false });
+            await context.RespondBounded(new ContainerInspected { AppId = request.AppId, Exists = false });
             return;
         }
         var logs = "";
         var state = info.State;
         if ((state is not { Running: true } || info.RestartCount > 0) && request.LogLines > 0)
             logs = await engine.GetLogsAsync(name, Math.Clamp(request.LogLines, 1, 200), ct);
-        await context.RespondAsync(new ContainerInspected
+        await context.RespondBounded(new ContainerInspected
         {
             AppId = request.AppId,
             Exists = true,

@@ -5,6 +5,7 @@ using ExApps.Deployer.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Deployer.Watch;
 
@@ -76,6 +77,6 @@ public sealed class ContainerEventFollower(
         var at = e.TimeNano is > 0 and var nano ? DateTimeOffset.FromUnixTimeMilliseconds(nano / 1_000_000) : DateTimeOffset.UtcNow;
         var action = e.Action ?? "";
         logger.LogDebug("Container event {Action} of ExApp {AppId} on {Daemon}", action, appId, daemon.Name);
-        await bus.Publish(new ContainerStateChanged(appId, daemon.Name, action, exitCode, at), ct);
+        await bus.PublishBounded(new ContainerStateChanged(appId, daemon.Name, action, exitCode, at), ct);
     }
 }

@@ -7,6 +7,7 @@ using ExApps.Gateway.Nextcloud;
 using ExApps.Gateway.Ocs.Registrations;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ExApps.ServiceDefaults.Outbox;
 
 namespace ExApps.Gateway.Ocs;
 
@@ -68,7 +69,7 @@ public static partial class NextcloudOcsEndpoints
                 return OcsResult.Error(e.Status, e.Message);
             }
         }
-        await bus.Publish(new ExAppNotificationSent
+        await bus.PublishBounded(new ExAppNotificationSent
         {
             AppId = caller.AppId, UserId = caller.UserId, Notification = notification.ToJsonString(), Delivered = delivered, SentAt = clock.GetUtcNow(),
         }, ct);
