@@ -26,7 +26,8 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// connection only while it runs, so a request that waits (a disable, an unregister) holds none.</summary>
     public async Task<RegistryTransaction> BeginAsync(CancellationToken ct)
     {
-        if (_transaction is not null) throw new InvalidOperationException("A registry transaction is already open.");
+        if (_transaction is { Live: true }) throw new InvalidOperationException("A registry transaction is already open.");
+        if (_transaction is { } committed) await committed.DisposeAsync(); // its connection back to the pool
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
@@ -50,7 +51,7 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     public async Task LockPortsAsync(CancellationToken ct)
     {
         RequireTransaction();
-        await using var cmd = await CommandAsync("SELECT pg_advisory_xact_lock(hashtext('registry-ports'))", ct);
+        await using var cmd = Command("SELECT pg_advisory_xact_lock(hashtext('registry-ports'))");
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -70,32 +71,32 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// <summary>Every app, or those of <paramref name="only"/>, ordered by id.</summary>
     public async Task<List<AppRow>> ListAppsAsync(IReadOnlyCollection<string>? only, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync(only is null
+        await using var cmd = Command(only is null
             ? $"SELECT {AppColumns} FROM registry.apps ORDER BY appid"
-            : $"SELECT {AppColumns} FROM registry.apps WHERE appid = ANY($1) ORDER BY appid", ct);
+            : $"SELECT {AppColumns} FROM registry.apps WHERE appid = ANY($1) ORDER BY appid");
         if (only is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = only.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         return await ListAsync(cmd, ReadApp, ct);
     }
 
     public async Task<HashSet<int>> AppPortsAsync(CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("SELECT port FROM registry.apps", ct);
+        await using var cmd = Command("SELECT port FROM registry.apps");
         return (await ListAsync(cmd, r => r.GetInt32(0), ct)).ToHashSet();
     }
 
     /// <summary>The apps that use <paramref name="port"/>, with their daemons.</summary>
     public async Task<List<(string AppId, DaemonRow Daemon)>> AppsOnPortAsync(int port, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync($"""
+        await using var cmd = Command($"""
             SELECT a.appid, {string.Join(", ", DaemonColumns.Split(", ").Select(c => "d." + c))}
             FROM registry.apps a JOIN registry.daemons d ON d.name = a.daemon_name WHERE a.port = $1
-            """, ct, port);
+            """, port);
         return await ListAsync(cmd, r => (r.GetString(0), ReadDaemon(r, 1)), ct);
     }
 
     public async Task<Dictionary<string, int>> AppCountsByDaemonAsync(CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("SELECT daemon_name, count(*)::int FROM registry.apps GROUP BY daemon_name", ct);
+        await using var cmd = Command("SELECT daemon_name, count(*)::int FROM registry.apps GROUP BY daemon_name");
         return (await ListAsync(cmd, r => (r.GetString(0), r.GetInt32(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
@@ -106,12 +107,12 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// when the id is taken).</summary>
     public async Task InsertAppAsync(AppRow row, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("""
+        await using var cmd = Command("""
             INSERT INTO registry.apps (appid, registration_id, name, version, daemon_name, port, secret_enc, enabled,
                 status, status_seq, info, routes, deploy_options, operation, last_operation, requested_operation, health,
                 created_time, deploy_detail)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-            """, ct, row.AppId, row.RegistrationId, row.Name, row.Version, row.DaemonName, row.Port, row.SecretEnc,
+            """, row.AppId, row.RegistrationId, row.Name, row.Version, row.DaemonName, row.Port, row.SecretEnc,
             row.Enabled, Json(row.Status), row.StatusSeq, Json(row.Info), Json(row.Routes), Json(row.DeployOptions),
             Json(row.Operation), Json(row.LastOperation), Json(row.RequestedOperation), Json(row.Health), row.CreatedTime,
             Json(row.DeployDetail));
@@ -122,11 +123,11 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// asked for), leaving the state the lifecycle's snapshots project alone. Run under the app's row lock.</summary>
     public async Task UpdateAppFactsAsync(AppRow row, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("""
+        await using var cmd = Command("""
             UPDATE registry.apps SET name = $2, version = $3, info = $4, routes = $5, deploy_options = $6,
                 requested_operation = $7
             WHERE appid = $1
-            """, ct, row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes), Json(row.DeployOptions),
+            """, row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes), Json(row.DeployOptions),
             Json(row.RequestedOperation));
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -135,8 +136,8 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     public async Task DeleteAppAsync(string appId, Guid? registrationId, CancellationToken ct)
     {
         await using var cmd = registrationId is { } reg
-            ? await CommandAsync("DELETE FROM registry.apps WHERE appid = $1 AND registration_id = $2", ct, appId, reg)
-            : await CommandAsync("DELETE FROM registry.apps WHERE appid = $1", ct, appId);
+            ? Command("DELETE FROM registry.apps WHERE appid = $1 AND registration_id = $2", appId, reg)
+            : Command("DELETE FROM registry.apps WHERE appid = $1", appId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -163,7 +164,7 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
 
     public async Task<List<DaemonRow>> ListDaemonsAsync(CancellationToken ct)
     {
-        await using var cmd = await CommandAsync($"SELECT {DaemonColumns} FROM registry.daemons ORDER BY name", ct);
+        await using var cmd = Command($"SELECT {DaemonColumns} FROM registry.daemons ORDER BY name");
         return await ListAsync(cmd, r => ReadDaemon(r, 0), ct);
     }
 
@@ -171,11 +172,11 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// when the name is taken).</summary>
     public async Task InsertDaemonAsync(DaemonRow row, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("""
+        await using var cmd = Command("""
             INSERT INTO registry.daemons (name, display_name, accepts_deploy_id, protocol, host, deploy_config,
                 haproxy_password_enc, is_default, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """, ct, row.Name, row.DisplayName, row.AcceptsDeployId, row.Protocol, row.Host, Json(row.DeployConfig),
+            """, row.Name, row.DisplayName, row.AcceptsDeployId, row.Protocol, row.Host, Json(row.DeployConfig),
             (object?)row.HaproxyPasswordEnc ?? DBNull.Value, row.IsDefault, row.CreatedAt);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -183,17 +184,16 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// <summary>Makes <paramref name="name"/> the default daemon (null: none is).</summary>
     public async Task SetDefaultDaemonAsync(string? name, CancellationToken ct)
     {
-        await using (var clear = await CommandAsync("UPDATE registry.daemons SET is_default = false WHERE is_default", ct))
+        await using (var clear = Command("UPDATE registry.daemons SET is_default = false WHERE is_default"))
             await clear.ExecuteNonQueryAsync(ct);
         if (name is null) return;
-        await using var set = await CommandAsync("UPDATE registry.daemons SET is_default = true WHERE name = $1", ct, name);
+        await using var set = Command("UPDATE registry.daemons SET is_default = true WHERE name = $1", name);
         await set.ExecuteNonQueryAsync(ct);
     }
 
     public async Task UpdateDaemonConfigAsync(string name, string deployConfig, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("UPDATE registry.daemons SET deploy_config = $2 WHERE name = $1", ct,
-            name, Json(deployConfig));
+        await using var cmd = Command("UPDATE registry.daemons SET deploy_config = $2 WHERE name = $1", name, Json(deployConfig));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -201,7 +201,7 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     /// while an app still uses it).</summary>
     public async Task DeleteDaemonAsync(string name, CancellationToken ct)
     {
-        await using var cmd = await CommandAsync("DELETE FROM registry.daemons WHERE name = $1", ct, name);
+        await using var cmd = Command("DELETE FROM registry.daemons WHERE name = $1", name);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -256,28 +256,30 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
         if (_transaction is not { Live: true }) throw new InvalidOperationException("Locking a row needs an open transaction (BeginAsync).");
     }
 
-    private Task<NpgsqlCommand> CommandAsync(string sql, CancellationToken ct, params object?[] args)
+    private NpgsqlCommand Command(string sql, params object?[] args)
     {
-        ct.ThrowIfCancellationRequested();
         var cmd = _transaction is { Live: true } tx
             ? new NpgsqlCommand(sql, tx.Connection, tx.Transaction)
             : dataSource.CreateCommand(sql);
         foreach (var arg in args)
+        {
+            if (arg is CancellationToken) throw new ArgumentException("A cancellation token is not a parameter value.", nameof(args));
             cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
-        return Task.FromResult(cmd);
+        }
+        return cmd;
     }
 
     private async Task<T?> SingleAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct, params object?[] args)
         where T : class
     {
-        await using var cmd = await CommandAsync(sql, ct, args);
+        await using var cmd = Command(sql, args);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? read(reader) : null;
     }
 
     private async Task<object?> ScalarAsync(string sql, CancellationToken ct, params object?[] args)
     {
-        await using var cmd = await CommandAsync(sql, ct, args);
+        await using var cmd = Command(sql, args);
         return await cmd.ExecuteScalarAsync(ct);
     }
 
@@ -318,7 +320,6 @@ public sealed class RegistryTransaction(RegistryDb db, NpgsqlConnection connecti
     {
         await transaction.CommitAsync(ct);
         _committed = true;
-        db.Ended(this);
     }
 
     public async ValueTask DisposeAsync()
