@@ -82,4 +82,35 @@ public sealed class ServiceHostTests
         Assert.Equal(GC.MaxGeneration, last.Generation);
         Assert.True(last.Compacted, "the collection did not compact");
     }
+
+    /// <summary>The host is ASP.NET Core's slim one (no IIS integration, no HTTP/3 transport on Linux), with
+    /// Kestrel's endpoint settings kept: an operator who configures HTTPS in <c>Kestrel:Endpoints</c> gets it.</summary>
+    [Fact]
+    public async Task Kestrel_serves_the_HTTPS_endpoint_an_operator_configures()
+    {
+        var dir = Directory.CreateTempSubdirectory("exapps-tls-");
+        try
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "cert.pem"), cert.ExportCertificatePem());
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+            var port = LoopbackPort.Free();
+
+            var builder = ServiceHost.CreateBuilder([
+                $"--Kestrel:Endpoints:Tls:Url=https://127.0.0.1:{port}",
+                $"--Kestrel:Endpoints:Tls:Certificate:Path={Path.Combine(dir.FullName, "cert.pem")}",
+                $"--Kestrel:Endpoints:Tls:Certificate:KeyPath={Path.Combine(dir.FullName, "key.pem")}"]);
+            await using var app = builder.Build();
+            app.MapGet("/hello", () => "hello");
+            await app.StartAsync();
+
+            using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == cert.Thumbprint };
+            using var http = new HttpClient(handler);
+            Assert.Equal("hello", await http.GetStringAsync($"https://127.0.0.1:{port}/hello"));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
 }
