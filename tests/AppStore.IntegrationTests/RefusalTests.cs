@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
+using ExApps.AppStore.Cli;
 using ExApps.AppStore.Tests;
 
 namespace ExApps.AppStore.IntegrationTests;
@@ -30,6 +31,28 @@ public sealed class RefusalTests(StoreHost store)
         var dev = await store.NewDeveloperAsync();
         var cert = await dev.NewAppAsync();
         return (dev, cert, IdOf(cert));
+    }
+
+    /// <summary>The endpoints read their bodies themselves, as JSON or as a form: a registration sent as a form is
+    /// taken, and a body that is neither reaches the handler and is refused with its reason, not with routing's bare
+    /// 415 (which an endpoint that declared the content types it accepts would get).</summary>
+    [Fact]
+    public async Task A_registration_is_read_from_a_form_and_a_body_of_another_type_is_refused_with_its_reason()
+    {
+        var dev = await store.NewDeveloperAsync();
+        var cert = store.NewAppCertificate(StoreHost.NewAppId());
+        var appId = IdOf(cert);
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["certificate"] = DevCertificates.CertificatePem(cert),
+            ["signature"] = Signing.SignText(appId, DevCertificates.PrivateKeyPem(cert)),
+        });
+        using (var created = await dev.Http.PostAsync("/api/v1/apps", form))
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+
+        using var text = await dev.Http.PostAsync("/api/v1/apps", new StringContent("certificate=x", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.True(text.StatusCode == HttpStatusCode.BadRequest, $"{(int)text.StatusCode}: {await text.Content.ReadAsStringAsync()}");
+        Assert.Contains("must be a JSON object", await Developer.DetailAsync(text));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Ocs;
@@ -22,8 +23,9 @@ public static class ConfigOcsEndpoints
         return g;
     }
 
-    /// <summary>The services every handler needs, bound as one parameter.</summary>
-    public sealed record ConfigDeps(AppApiAuthenticator Auth, RegistryClient Registry, IOptions<GatewayOptions> Options);
+    /// <summary>The services every handler needs, bound as one parameter (marked as services: see RegistrationDeps).</summary>
+    public sealed record ConfigDeps([FromServices] AppApiAuthenticator Auth, [FromServices] RegistryClient Registry,
+        [FromServices] IOptions<GatewayOptions> Options);
 
     private static async Task<IResult> Set(HttpContext http, ConfigDeps d, bool perUser, CancellationToken ct)
     {

@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
 using ExApps.Gateway.Auth;
 using ExApps.Gateway.Registry;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ExApps.Gateway.Ocs.Registrations;
 
-/// <summary>The services a registration handler needs, bound as one parameter.</summary>
-public sealed record RegistrationDeps(AppApiAuthenticator Auth, RegistryClient Registry, IOptions<GatewayOptions> Options);
+/// <summary>The services a registration handler needs, bound as one parameter. Marked as services, so that the request
+/// delegate generator does not take them for a JSON body (tests/Gateway.Tests/EndpointMetadataTests.cs).</summary>
+public sealed record RegistrationDeps([FromServices] AppApiAuthenticator Auth, [FromServices] RegistryClient Registry,
+    [FromServices] IOptions<GatewayOptions> Options);
 
 /// <summary>How one kind answers: AppAPI's messages, and the shape of a read (AppAPI's entity: id, the app id under
 /// <see cref="AppIdField"/>, then the stored fields).</summary>
