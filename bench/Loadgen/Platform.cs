@@ -56,7 +56,9 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(dll);
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        psi.Environment["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}";
+        // BENCH_PG_EXTRA adds settings for an experiment, e.g. ";SSL Mode=Prefer" (TLS on loopback, as before 2026-12-01).
+        psi.Environment["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}"
+            + Environment.GetEnvironmentVariable("BENCH_PG_EXTRA");
         psi.Environment["RabbitMq__VirtualHost"] = Vhost;
         foreach (var (k, v) in servers ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.Environment["Admin__Token"] = Token;

@@ -14,9 +14,37 @@ public static class PostgresSchema
     public const string DefaultConnectionString =
         "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=exapps";
 
-    /// <summary><c>ConnectionStrings:Postgres</c>, or the local default the scripts set up.</summary>
-    public static string ConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        configuration.GetConnectionString("Postgres") is { Length: > 0 } cs ? cs : DefaultConnectionString;
+    /// <summary><c>ConnectionStrings:Postgres</c>, or the local default the scripts set up, without TLS to a server
+    /// on the same host (<see cref="WithoutLoopbackTls"/>).</summary>
+    public static string ConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration,
+        string defaultConnectionString = DefaultConnectionString) =>
+        WithoutLoopbackTls(configuration.GetConnectionString("Postgres") is { Length: > 0 } cs ? cs : defaultConnectionString);
+
+    /// <summary>Npgsql's default SSL mode is <c>Prefer</c>: with Debian's PostgreSQL (<c>ssl = on</c>, a self-signed
+    /// certificate) every connection to 127.0.0.1 was TLS, and every command and row was encrypted and decrypted on
+    /// both ends for a link that never leaves the host (and whose certificate was not checked). A connection string
+    /// whose hosts are all loopback (<c>localhost</c>, <c>127.*</c>, <c>::1</c>) or a Unix socket directory, and that
+    /// says nothing about SSL, certificates or GSS, gets <c>SSL Mode=Disable</c>; any other host, or any SSL setting, is left as
+    /// configured. docs/performance.md has what it saved.</summary>
+    public static string WithoutLoopbackTls(string connectionString)
+    {
+        if (new[] { "ssl", "certificate", "gss" }.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(csb.Host) || !csb.Host.Split(',').All(IsLocalHost)) return connectionString;
+        csb.SslMode = SslMode.Disable;
+        return csb.ConnectionString;
+    }
+
+    private static bool IsLocalHost(string host)
+    {
+        host = host.Trim();
+        if (host.StartsWith('[')) host = host.IndexOf(']') is var end and > 0 ? host[1..end] : host; // [v6]:port
+        else if (host.IndexOf(':') is var colon and > 0 && colon == host.LastIndexOf(':')) host = host[..colon]; // host:port
+        if (host.StartsWith('/') || host.StartsWith('@')) return true; // a Unix socket directory (or abstract socket)
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
+    }
 
     /// <summary>Pool limits for a service's data source, unless the connection string sets its own: a service
     /// opens at most <paramref name="maxPoolSize"/> connections (the four services together stay well inside

@@ -37,7 +37,7 @@ public static class LifecycleExtensions
         services.AddSingleton<IValidateOptions<LifecycleOptions>, LifecycleOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        var database = new LifecycleDatabase(configuration.GetConnectionString("Postgres") ?? DefaultConnectionString);
+        var database = new LifecycleDatabase(PostgresSchema.ConnectionString(configuration, DefaultConnectionString));
         services.AddSingleton(database);
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(database.ConnectionString, 20)));
         services.AddHostedService<SchemaMigrationService>();

@@ -113,4 +113,26 @@ public sealed class ServiceHostTests
         }
         finally { dir.Delete(recursive: true); }
     }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=5432;Database=x", true)]
+    [InlineData("Host=localhost;Database=x", true)]
+    [InlineData("Host=::1;Database=x", true)]
+    [InlineData("Host=[::1]:5433;Database=x", true)]
+    [InlineData("Host=127.0.0.2:5433,localhost;Database=x", true)]
+    [InlineData("Host=/var/run/postgresql;Database=x", true)]
+    [InlineData("Host=db.example.org;Database=x", false)]
+    [InlineData("Host=127.0.0.1,db.example.org;Database=x", false)]
+    [InlineData("Host=10.0.0.5;Database=x", false)]
+    [InlineData("Host=127.0.0.1;Database=x;SSL Mode=Require", false)]
+    [InlineData("Host=127.0.0.1;Database=x;sslmode=prefer", false)]
+    [InlineData("Host=127.0.0.1;Database=x;Trust Server Certificate=true", false)]
+    public void TLS_is_turned_off_only_for_a_server_on_the_same_host_and_only_when_nothing_says_otherwise(string configured, bool disabled)
+    {
+        var result = PostgresSchema.WithoutLoopbackTls(configured);
+        if (!disabled) { Assert.Equal(configured, result); return; }
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(result);
+        Assert.Equal(Npgsql.SslMode.Disable, csb.SslMode);
+        Assert.Equal(new Npgsql.NpgsqlConnectionStringBuilder(configured).Host, csb.Host);
+    }
 }

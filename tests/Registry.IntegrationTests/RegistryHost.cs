@@ -39,7 +39,9 @@ public class RegistryHost : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     private NpgsqlDataSource? _db;
-    public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString);
+    /// <summary>The tests' own connections, named so that they can be told from the registry's.</summary>
+    public NpgsqlDataSource Db => _db ??= NpgsqlDataSource.Create(ConnectionString + ";Application Name=" + TestsApplicationName);
+    public const string TestsApplicationName = "registry-tests";
     public IBus Bus => _bus!;
     public RabbitMqContainer Broker { get; private set; } = null!;
     public ConcurrentQueue<InstallApp> Installs { get; } = new();

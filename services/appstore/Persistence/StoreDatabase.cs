@@ -9,7 +9,7 @@ public static class StoreDatabase
         "Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database=appstore";
 
     public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString("Postgres") is { Length: > 0 } cs ? cs : DefaultConnectionString;
+        ServiceDefaults.PostgresSchema.ConnectionString(configuration, DefaultConnectionString);
 
     public static NpgsqlCommand Command(NpgsqlConnection conn, string sql, params (string Name, object? Value)[] args)
     {
