@@ -41,9 +41,9 @@ public static class GatewayEndpoints
 
     private static async Task<IResult> Routes(string appId, RegistryDb db, SecretProtector protector, CancellationToken ct)
     {
-        var app = await db.FindAppAsync(appId, ct);
-        if (app is null) return AppEndpoints.NotFound(appId);
-        var daemon = await db.FindDaemonAsync(app.DaemonName, ct) ?? throw AppOperationEndpoints.MissingDaemon(app);
+        if (await db.FindAppWithDaemonAsync(appId, ct) is not { } found) return AppEndpoints.NotFound(appId);
+        var app = found.App;
+        var daemon = found.Daemon ?? throw AppOperationEndpoints.MissingDaemon(app);
         var routes = JsonSerializer.Deserialize<List<AppRoute>>(app.Routes) ?? [];
         return TypedResults.Ok(new AppRoutesView(app.AppId, app.Version, app.Enabled, ExAppUrl.For(daemon, app.AppId, app.Port),
             protector.Unprotect(app.SecretEnc),

@@ -58,6 +58,24 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     public Task<AppRow?> FindAppAsync(string appId, CancellationToken ct) =>
         SingleAsync($"SELECT {AppColumns} FROM registry.apps WHERE appid = $1", ReadApp, ct, appId);
 
+    /// <summary>The app's row and its daemon's (null when the daemon row is missing), in one query: what the
+    /// gateway's app lookups need (their record of an app, reloaded after every change of it).</summary>
+    public async Task<(AppRow App, DaemonRow? Daemon)?> FindAppWithDaemonAsync(string appId, CancellationToken ct)
+    {
+        await using var cmd = Command($"""
+            SELECT {Qualified(AppColumns, "a")}, {Qualified(DaemonColumns, "d")}
+            FROM registry.apps a LEFT JOIN registry.daemons d ON d.name = a.daemon_name WHERE a.appid = $1
+            """, appId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return (ReadApp(reader), reader.IsDBNull(AppColumnCount) ? null : ReadDaemon(reader, AppColumnCount));
+    }
+
+    private static readonly int AppColumnCount = AppColumns.Split(',').Length;
+
+    private static string Qualified(string columns, string alias) =>
+        string.Join(", ", columns.Split(',').Select(c => alias + "." + c.Trim()));
+
     /// <summary>The app's row, locked until the open transaction ends (null when the app does not exist).</summary>
     public Task<AppRow?> LockAppAsync(string appId, CancellationToken ct)
     {
@@ -88,7 +106,7 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     public async Task<List<(string AppId, DaemonRow Daemon)>> AppsOnPortAsync(int port, CancellationToken ct)
     {
         await using var cmd = Command($"""
-            SELECT a.appid, {string.Join(", ", DaemonColumns.Split(", ").Select(c => "d." + c))}
+            SELECT a.appid, {Qualified(DaemonColumns, "d")}
             FROM registry.apps a JOIN registry.daemons d ON d.name = a.daemon_name WHERE a.port = $1
             """, port);
         return await ListAsync(cmd, r => (r.GetString(0), ReadDaemon(r, 1)), ct);
