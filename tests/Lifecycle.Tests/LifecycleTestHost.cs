@@ -1,3 +1,4 @@
+using ExApps.Lifecycle.Engine;
 using ExApps.Contracts;
 using MassTransit;
 using MassTransit.Testing;
@@ -72,6 +73,11 @@ public sealed class LifecycleTestHost : IAsyncDisposable
         {
             // The host, not the harness, starts the hosted services: in registration order, as in the service.
             await host.StartAsync();
+            // The step worker attaches once the host has started, a moment after StartAsync returns; a message
+            // handled before that leaves its step to the worker's claim instead of leasing it (correct, but not what
+            // a test of leasing expects; under the load of the whole suite StepLeaseTests saw it happen).
+            var steps = host.Services.GetRequiredService<StepSignal>();
+            await Eventually.True(() => steps.Free > 0, "the step worker is running");
             return new LifecycleTestHost(host, logs, deployer, registry);
         }
         catch
