@@ -17,8 +17,7 @@ public static class ForwardedRoutes
     /// route here uses session affinity, and nothing else in the gateway protects data, but data protection's hosted
     /// service loaded its key ring at every start, and on the first start wrote a new, unencrypted key to
     /// <c>~/.aspnet/DataProtection-Keys</c>: about 9 MiB of resident memory (System.Private.Xml, the key manager and their
-    /// code) for a
-    /// key nothing reads (docs/performance.md). Without the hosted service the key ring is loaded only if something
+    /// code) for a key nothing reads (docs/performance.md). Without the hosted service the key ring is loaded only if something
     /// ever asks for a protector.</summary>
     private static void WithoutDataProtectionAtStart(IServiceCollection services)
     {
