@@ -104,6 +104,11 @@ public sealed class LifecycleTestHost : IAsyncDisposable
     public Task<AppStatusChanged> Snapshot(string appId, Func<AppStatusChanged, bool> match, string what) =>
         Eventually.Get(() => Registry.Latest(appId) is { } s && match(s) ? s : null, $"{appId}: {what}");
 
+    /// <summary>Waits until the registry stand-in received any snapshot of the app matching <paramref name="match"/>,
+    /// the latest or an earlier one: for a state a fast operation may pass through between two looks.</summary>
+    public Task<AppStatusChanged> SnapshotSeen(string appId, Func<AppStatusChanged, bool> match, string what) =>
+        Eventually.Get(() => Registry.For(appId).FirstOrDefault(match), $"{appId}: {what}");
+
     /// <summary>Waits until the app's latest operation ended, and returns the snapshot saying so.</summary>
     public Task<AppStatusChanged> Ended(string appId, Guid operationId) =>
         Snapshot(appId, s => s.LastOperation?.Id == operationId && s.Operation is null, $"operation {operationId} ended");

@@ -37,16 +37,20 @@ public sealed class WatchTests : LifecycleTest
         await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry(), FastWatch);
         var app = NewApp(exApp);
         await InstalledAsync(host, app, autoRecover: "restart");
-        var running = true;
-        deployer.Inspect = id => new ContainerInspected { AppId = id, Exists = true, Running = running, Status = running ? "running" : "exited", ExitCode = 1 };
+        // The container stops, and runs again once the platform starts it (as Docker's would): a watch round after
+        // the recovery must find it running, however fast the recovery was.
+        var startsBefore = deployer.Started.Count;
+        deployer.Inspect = id =>
+        {
+            var running = deployer.Started.Count > startsBefore;
+            return new ContainerInspected { AppId = id, Exists = true, Running = running, Status = running ? "running" : "exited", ExitCode = 1 };
+        };
 
-        running = false;
-        var recovering = await host.Snapshot(app.AppId, s => s.Operation?.Kind == OperationKind.Recover, "recovery");
-        running = true;
+        var recovering = await host.SnapshotSeen(app.AppId, s => s.Operation?.Kind == OperationKind.Recover, "recovery");
         var ended = await host.Ended(app.AppId, recovering.Operation!.Id);
 
         Assert.Equal((Outcome.Enabled, true, AppHealth.Ok), (ended.LastOperation!.Outcome, ended.Enabled, ended.Health!.State));
-        Assert.Contains(app.AppId, deployer.Started);
+        Assert.Single(deployer.Started); // started once: the watch found it running afterwards
         Assert.Equal(2, exApp.Received("PUT", "/enabled").Count); // install, then the recovery
         Assert.Single(host.Deployer.Deploys); // restarted, not redeployed
     }
@@ -60,7 +64,7 @@ public sealed class WatchTests : LifecycleTest
         await InstalledAsync(host, app, autoRecover: "restart");
 
         await host.Publish(new ContainerStateChanged(app.AppId, StandInDeployer.DockerDaemon.Name, "destroy", 0, DateTimeOffset.UtcNow));
-        var recovering = await host.Snapshot(app.AppId, s => s.Operation?.Kind == OperationKind.Recover, "recovery");
+        var recovering = await host.SnapshotSeen(app.AppId, s => s.Operation?.Kind == OperationKind.Recover, "recovery");
         Assert.Equal(AppHealth.Missing, recovering.Health?.State ?? host.Registry.For(app.AppId).Last(s => s.Health is not null).Health!.State);
         var ended = await host.Ended(app.AppId, recovering.Operation!.Id);
 

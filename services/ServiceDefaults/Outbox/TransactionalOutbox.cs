@@ -50,6 +50,15 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
     {
         if (messages.Count == 0) return;
         await using var batch = new NpgsqlBatch(conn, tx);
+        Add(batch, messages, now);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Adds the inserts of <paramref name="messages"/> to the caller's <paramref name="batch"/>, so that
+    /// they reach PostgreSQL in the same round trip as the caller's own writes (the lifecycle writes its app row and
+    /// its messages this way). Call <see cref="Committed"/> after the commit.</summary>
+    public void Add(NpgsqlBatch batch, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now)
+    {
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
         foreach (var m in messages)
         {
@@ -74,7 +83,6 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
             cmd.Parameters.AddWithValue("tp", (object?)traceParent ?? DBNull.Value);
             batch.BatchCommands.Add(cmd);
         }
-        await batch.ExecuteNonQueryAsync(ct);
     }
 
     public void Committed() => Signal.Wake();
@@ -91,21 +99,24 @@ public sealed class TransactionalOutbox(OutboxSettings settings, NpgsqlDataSourc
         // Asynchronous commit for this transaction only (it deletes what was published): a delete that a PostgreSQL
         // crash loses means the rows go out once more, which at-least-once delivery allows, and the publisher's next
         // round does not wait for a WAL flush (a few ms, more on a busy disk; docs/performance.md).
-        await using (var lockCmd = new NpgsqlCommand(
-                         $"SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(hashtext('{settings.Schema}-outbox'))",
-                         conn, tx))
-        {
-            await using var locked = await lockCmd.ExecuteReaderAsync(ct);
-            if (!await locked.ReadAsync(ct) || !locked.GetBoolean(1)) return (0, 0);
-        }
-
+        // The lock and the read go in one round trip: the rows are read whether or not the lock was taken, and
+        // dropped when it was not (another replica publishes them).
         var pending = new List<(long Id, int Revision, string Type, string Body, bool Mandatory, string? TraceParent)>();
-        await using (var read = new NpgsqlCommand(
-                         $"SELECT id, revision, message_type, body::text, mandatory, trace_parent FROM {settings.Schema}.outbox ORDER BY id LIMIT @limit",
-                         conn, tx))
+        await using (var round = new NpgsqlBatch(conn, tx)
+                     {
+                         BatchCommands =
+                         {
+                             new($"SELECT set_config('synchronous_commit', 'off', true), pg_try_advisory_xact_lock(hashtext('{settings.Schema}-outbox'))"),
+                             new($"SELECT id, revision, message_type, body::text, mandatory, trace_parent FROM {settings.Schema}.outbox ORDER BY id LIMIT @limit")
+                             {
+                                 Parameters = { new NpgsqlParameter<int>("limit", limit) },
+                             },
+                         },
+                     })
         {
-            read.Parameters.AddWithValue("limit", limit);
-            await using var reader = await read.ExecuteReaderAsync(ct);
+            await using var reader = await round.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct) || !reader.GetBoolean(1)) return (0, 0);
+            await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
                 pending.Add((reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4),
                     reader.IsDBNull(5) ? null : reader.GetString(5)));

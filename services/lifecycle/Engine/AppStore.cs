@@ -38,12 +38,12 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Writes the row after a transition; the step's lease ends with it, unless the transition leased
-    /// its next step to <paramref name="leaseOwner"/> at once (the step then runs in that process).</summary>
-    public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, AppState a, DateTimeOffset now,
-        CancellationToken ct, Guid? leaseOwner = null)
+    /// <summary>The write of the row after a transition, for the caller's batch (the transition's messages go in
+    /// the same round trip); the step's lease ends with it, unless the transition leased its next step to
+    /// <paramref name="leaseOwner"/> at once (the step then runs in that process).</summary>
+    public NpgsqlBatchCommand SaveCommand(AppState a, DateTimeOffset now, Guid? leaseOwner = null)
     {
-        await using var cmd = new NpgsqlCommand($"""
+        var cmd = new NpgsqlBatchCommand($"""
             INSERT INTO lifecycle.apps ({Columns}, lease_owner, updated_at)
             VALUES (@a, @reg, @seq, @spec, @enabled, @version, @status, @op, @kind, @opat, @step, @data, @due,
                     @deadline, @tries, @token, @barrier, @last, @health, true, @owner, @now)
@@ -55,7 +55,7 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
                 lease_token = excluded.lease_token, barrier_seq = excluded.barrier_seq, last_op = excluded.last_op,
                 health = excluded.health,
                 lease_owner = excluded.lease_owner, updated_at = excluded.updated_at, secrets_sealed = true
-            """, conn, tx);
+            """);
         var p = cmd.Parameters;
         p.AddWithValue("a", a.AppId);
         p.AddWithValue("reg", a.RegistrationId);
@@ -78,15 +78,12 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
         p.AddWithValue("health", NpgsqlDbType.Jsonb, a.Health is null ? DBNull.Value : JsonSerializer.Serialize(a.Health));
         p.AddWithValue("now", now);
         p.AddWithValue("owner", NpgsqlDbType.Uuid, (object?)leaseOwner ?? DBNull.Value);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return cmd;
     }
 
-    public static async Task DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string appId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("DELETE FROM lifecycle.apps WHERE app_id = @a", conn, tx);
-        cmd.Parameters.AddWithValue("a", appId);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>The delete of an app's row, for the caller's batch.</summary>
+    public static NpgsqlBatchCommand DeleteCommand(string appId) =>
+        new("DELETE FROM lifecycle.apps WHERE app_id = @a") { Parameters = { new NpgsqlParameter<string>("a", appId) } };
 
     /// <summary>Claims up to <paramref name="limit"/> rows whose step is due, or whose lease belongs to a process
     /// that is no longer alive, by leasing them to <paramref name="owner"/> until <paramref name="leaseUntil"/> and

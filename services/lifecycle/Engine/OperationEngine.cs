@@ -3,6 +3,7 @@ using ExApps.Contracts;
 using ExApps.Lifecycle.Machine;
 using ExApps.ServiceDefaults.Outbox;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ExApps.Lifecycle.Engine;
 
@@ -85,9 +86,13 @@ public sealed class OperationEngine(
         }
         try
         {
-            if (t.Removed) await AppStore.DeleteAsync(conn, tx, appId, ct);
-            else await store.SaveAsync(conn, tx, app, now, ct, leased ? instances.Id : null);
-            await outbox.AddAsync(conn, tx, messages, now, ct);
+            // The row and the messages in one round trip, then the commit.
+            await using (var batch = new NpgsqlBatch(conn, tx))
+            {
+                batch.BatchCommands.Add(t.Removed ? AppStore.DeleteCommand(appId) : store.SaveCommand(app, now, leased ? instances.Id : null));
+                outbox.Add(batch, messages, now);
+                await batch.ExecuteNonQueryAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         catch
