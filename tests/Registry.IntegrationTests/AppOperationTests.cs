@@ -41,6 +41,9 @@ public sealed class AppOperationTests(RegistryHost host)
         var pending = await host.GetJsonAsync("/admin/apps/inst");
         Assert.Equal(("install", "requested"), (pending.GetProperty("operation").GetString(),
             pending.GetProperty("current_operation").GetProperty("step").GetString()));
+        // The request's line of the timeline is written with it (one batch with the row and the command).
+        Assert.Equal($"requested|Install requested|{install.OperationId}", await host.ScalarAsync<string>(
+            "SELECT string_agg(kind || '|' || message || '|' || operation_id::text, ';') FROM registry.app_events WHERE appid = 'inst'"));
 
         await host.Bus.Publish(RegistryHost.Snapshot("inst", install.RegistrationId, 3, install.OperationId, "install", step: "initializing", enabled: true, init: 40));
         await RegistryHost.EventuallyAsync(async () =>

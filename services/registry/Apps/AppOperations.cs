@@ -59,12 +59,17 @@ public sealed class AppOperations(RegistryDb db, TransactionalOutbox outbox, Sec
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         row.RequestedOperation = JsonSerializer.Serialize(new RequestedOperation(id, kind, now));
-        await db.UpdateAppFactsAsync(row, ct);
         var messages = new List<OutboxMessage> { OutboxMessage.Command(command(id)) };
         messages.AddRange(alsoPublish.Select(OutboxMessage.Event));
-        await outbox.AddAsync(tx.Connection, tx.Transaction, messages, now, ct);
-        await Timeline.AppTimeline.AppendAsync(tx.Connection, tx.Transaction, row.AppId,
-            [new Timeline.TimelineEvent("requested", $"{char.ToUpperInvariant(kind[0])}{kind[1..]} requested", now, id, "requested")], ct);
+        // The row, the command and the timeline's line in one round trip, then the commit.
+        await using (var batch = new Npgsql.NpgsqlBatch(tx.Connection, tx.Transaction))
+        {
+            batch.BatchCommands.Add(RegistryDb.UpdateAppFactsCommand(row));
+            outbox.Add(batch, messages, now);
+            Timeline.AppTimeline.Add(batch, row.AppId,
+                [new Timeline.TimelineEvent("requested", $"{char.ToUpperInvariant(kind[0])}{kind[1..]} requested", now, id, "requested")]);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         outbox.Committed();
         return id;

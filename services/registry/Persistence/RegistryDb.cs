@@ -139,15 +139,19 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
 
     /// <summary>Writes what the registry itself decides of an app (its facts from the app info, and the operation it
     /// asked for), leaving the state the lifecycle's snapshots project alone. Run under the app's row lock.</summary>
-    public async Task UpdateAppFactsAsync(AppRow row, CancellationToken ct)
+    /// <summary>The update of the app's facts and requested operation, for the caller's batch (the request's
+    /// outbox message and timeline line go in the same round trip).</summary>
+    public static NpgsqlBatchCommand UpdateAppFactsCommand(AppRow row)
     {
-        await using var cmd = Command("""
+        var cmd = new NpgsqlBatchCommand("""
             UPDATE registry.apps SET name = $2, version = $3, info = $4, routes = $5, deploy_options = $6,
                 requested_operation = $7
             WHERE appid = $1
-            """, row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes), Json(row.DeployOptions),
-            Json(row.RequestedOperation));
-        await cmd.ExecuteNonQueryAsync(ct);
+            """);
+        foreach (var arg in new object?[] { row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes),
+                     Json(row.DeployOptions), Json(row.RequestedOperation) })
+            cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
+        return cmd;
     }
 
     /// <summary>Deletes the app's records (only those of <paramref name="registrationId"/> when given).</summary>

@@ -25,7 +25,15 @@ public static class AppTimeline
         IReadOnlyList<TimelineEvent> events, CancellationToken ct)
     {
         if (events.Count == 0) return;
-        var batch = new NpgsqlBatch(conn, tx);
+        await using var batch = new NpgsqlBatch(conn, tx);
+        Add(batch, appId, events);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Adds the lines (and the trim to <see cref="MaxPerApp"/>) to the caller's batch.</summary>
+    public static void Add(NpgsqlBatch batch, string appId, IReadOnlyList<TimelineEvent> events)
+    {
+        if (events.Count == 0) return;
         foreach (var e in events)
         {
             var cmd = new NpgsqlBatchCommand("""
@@ -47,7 +55,6 @@ public static class AppTimeline
             """);
         trim.Parameters.AddWithValue("a", appId);
         batch.BatchCommands.Add(trim);
-        await using (batch) await batch.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task AppendAsync(NpgsqlDataSource dataSource, string appId, IReadOnlyList<TimelineEvent> events,
