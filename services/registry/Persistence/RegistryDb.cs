@@ -138,9 +138,8 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
     }
 
     /// <summary>Writes what the registry itself decides of an app (its facts from the app info, and the operation it
-    /// asked for), leaving the state the lifecycle's snapshots project alone. Run under the app's row lock.</summary>
-    /// <summary>The update of the app's facts and requested operation, for the caller's batch (the request's
-    /// outbox message and timeline line go in the same round trip).</summary>
+    /// asked for), leaving the state the lifecycle's snapshots project alone. Run under the app's row lock. A command
+    /// for the caller's batch: the request's outbox message and timeline line go in the same round trip.</summary>
     public static NpgsqlBatchCommand UpdateAppFactsCommand(AppRow row)
     {
         var cmd = new NpgsqlBatchCommand("""
@@ -148,9 +147,8 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
                 requested_operation = $7
             WHERE appid = $1
             """);
-        foreach (var arg in new object?[] { row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes),
-                     Json(row.DeployOptions), Json(row.RequestedOperation) })
-            cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
+        AddArgs(cmd.Parameters, row.AppId, row.Name, row.Version, Json(row.Info), Json(row.Routes),
+            Json(row.DeployOptions), Json(row.RequestedOperation));
         return cmd;
     }
 
@@ -283,12 +281,18 @@ public sealed class RegistryDb(NpgsqlDataSource dataSource) : IAsyncDisposable, 
         var cmd = _transaction is { Live: true } tx
             ? new NpgsqlCommand(sql, tx.Connection, tx.Transaction)
             : dataSource.CreateCommand(sql);
+        AddArgs(cmd.Parameters, args);
+        return cmd;
+    }
+
+    /// <summary>Positional parameters ($1, $2, ...): a value as it is, or a parameter made already (jsonb).</summary>
+    private static void AddArgs(NpgsqlParameterCollection parameters, params object?[] args)
+    {
         foreach (var arg in args)
         {
             if (arg is CancellationToken) throw new ArgumentException("A cancellation token is not a parameter value.", nameof(args));
-            cmd.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
+            parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
         }
-        return cmd;
     }
 
     private async Task<T?> SingleAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct, params object?[] args)
