@@ -95,6 +95,41 @@ public sealed class StepLeaseTests : LifecycleTest
         Assert.False(signal.TryReserve());
     }
 
+    [Fact]
+    public async Task The_worker_is_woken_only_when_it_would_otherwise_be_late()
+    {
+        var signal = new StepSignal();
+        signal.Attach(_ => Task.CompletedTask, maxConcurrent: 1);
+        var now = DateTimeOffset.UtcNow;
+
+        // awake (claiming): any step made due now may have been missed by the claim that runs
+        Assert.True(await WokenAsync(signal, () => signal.Due(now + TimeSpan.FromHours(1))));
+        // asleep until now + 3 s: a step due later is found by the next poll, one due earlier wakes the worker
+        signal.Sleeping(now + TimeSpan.FromSeconds(3));
+        Assert.False(await WokenAsync(signal, () => signal.Due(now + TimeSpan.FromSeconds(5))));
+        Assert.True(await WokenAsync(signal, () => signal.Due(now + TimeSpan.FromSeconds(1))));
+        signal.Awake();
+        Assert.True(await WokenAsync(signal, () => signal.Due(now + TimeSpan.FromSeconds(5))));
+
+        // a transition that finds no free slot leaves its step due: the worker must claim it once a slot is free
+        Assert.False(signal.Starved);
+        Assert.True(signal.TryReserve());
+        Assert.False(signal.TryReserve());
+        Assert.True(signal.Starved);
+    }
+
+    /// <summary>Whether <paramref name="act"/> left a wake for the worker's next wait.</summary>
+    private static async Task<bool> WokenAsync(StepSignal signal, Action act)
+    {
+        act();
+        using var cts = new CancellationTokenSource();
+        var wait = signal.WaitAsync(TimeSpan.FromMinutes(5), TimeProvider.System, cts.Token);
+        var woken = wait.IsCompleted; // a pending wake returns at once, without waiting
+        await cts.CancelAsync();
+        try { await wait; } catch (OperationCanceledException) { }
+        return woken;
+    }
+
     private static AppState AppState(string id) => new()
     {
         AppId = id, RegistrationId = Guid.NewGuid(), Version = "1.0.0",

@@ -107,7 +107,7 @@ public sealed class OperationEngine(
             logger.LogDebug("ExApp {AppId}: step {Step} leased with its transition; it runs now", appId, app.Step);
             steps.Run(app);
         }
-        else if (app.DueAt is { } due && due <= now + TimeSpan.FromSeconds(1)) steps.Wake();
+        else if (!t.Removed && app.DueAt is { } due) steps.Due(due);
         foreach (var (level, template, args) in t.Logs) logger.Log(level, template, args);
         if (metrics is not null) foreach (var count in t.Counts) count(metrics);
     }

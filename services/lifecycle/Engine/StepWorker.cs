@@ -38,7 +38,9 @@ public sealed class StepWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var wait = await ClaimAndRunAsync(stoppingToken);
+                signal.Sleeping(clock.GetUtcNow() + wait);
                 await signal.WaitAsync(wait, clock, stoppingToken);
+                signal.Awake();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,7 +61,7 @@ public sealed class StepWorker(
         {
             _running.TryRemove(t, out _);
             signal.Done();
-            signal.Wake(); // the slot is free now (the step's own wake came before it was given back)
+            if (signal.Starved) signal.Wake(); // due steps wait for this slot
         }, TaskScheduler.Default);
         return step;
     }
@@ -69,11 +71,17 @@ public sealed class StepWorker(
     {
         try
         {
+            signal.Starved = false;
             var free = signal.Free;
-            if (free <= 0) return TimeSpan.FromMilliseconds(100); // a finishing step wakes the loop
+            if (free <= 0)
+            {
+                signal.Starved = true; // a finishing step wakes the loop
+                return signal.Free > 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100); // (or just finished)
+            }
             var now = clock.GetUtcNow();
             var claimed = await store.ClaimDueAsync(instances.Id, now, now + Lease, now - o.InstanceTimeout, free, ct);
             signal.Add(claimed.Count);
+            if (claimed.Count >= free) signal.Starved = true; // more may be due than there were slots
             foreach (var app in claimed)
                 _ = Track(Task.Run(() => RunAsync(app, ct), CancellationToken.None));
 
@@ -128,10 +136,7 @@ public sealed class StepWorker(
             logger.LogError(e, "Step {Step} of ExApp {AppId} failed unexpectedly; it runs again after its lease",
                 app.Step, app.AppId);
         }
-        finally
-        {
-            signal.Wake();
-        }
+        // (no wake here: the transition that applied the result woke the worker if it made a step due unleased)
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
