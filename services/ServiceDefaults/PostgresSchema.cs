@@ -24,7 +24,9 @@ public static class PostgresSchema
     /// certificate) every connection to 127.0.0.1 was TLS, and every command and row was encrypted and decrypted on
     /// both ends for a link that never leaves the host (and whose certificate was not checked). A connection string
     /// whose hosts are all loopback (<c>localhost</c>, <c>127.*</c>, <c>::1</c>) or a Unix socket directory, and that
-    /// says nothing about SSL, certificates or GSS, gets <c>SSL Mode=Disable</c>; any other host, or any SSL setting, is left as
+    /// says nothing about SSL, certificates or GSS, gets <c>SSL Mode=Disable</c> and <c>GSS Encryption Mode=Disable</c>
+    /// (Npgsql's default, <c>Prefer</c>, loads the Kerberos libraries into every process, about 1.5 MiB resident, and
+    /// asks the server for GSS encryption on every new connection); any other host, or any SSL setting, is left as
     /// configured. docs/performance.md has what it saved.</summary>
     public static string WithoutLoopbackTls(string connectionString)
     {
@@ -33,6 +35,7 @@ public static class PostgresSchema
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(csb.Host) || !csb.Host.Split(',').All(IsLocalHost)) return connectionString;
         csb.SslMode = SslMode.Disable;
+        csb.GssEncryptionMode = GssEncryptionMode.Disable;
         return csb.ConnectionString;
     }
 

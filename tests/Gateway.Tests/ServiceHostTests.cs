@@ -127,12 +127,14 @@ public sealed class ServiceHostTests
     [InlineData("Host=127.0.0.1;Database=x;SSL Mode=Require", false)]
     [InlineData("Host=127.0.0.1;Database=x;sslmode=prefer", false)]
     [InlineData("Host=127.0.0.1;Database=x;Trust Server Certificate=true", false)]
+    [InlineData("Host=127.0.0.1;Database=x;Gss Encryption Mode=Prefer", false)]
     public void TLS_is_turned_off_only_for_a_server_on_the_same_host_and_only_when_nothing_says_otherwise(string configured, bool disabled)
     {
         var result = PostgresSchema.WithoutLoopbackTls(configured);
         if (!disabled) { Assert.Equal(configured, result); return; }
         var csb = new Npgsql.NpgsqlConnectionStringBuilder(result);
         Assert.Equal(Npgsql.SslMode.Disable, csb.SslMode);
+        Assert.Equal(Npgsql.GssEncryptionMode.Disable, csb.GssEncryptionMode); // no Kerberos libraries loaded for it
         Assert.Equal(new Npgsql.NpgsqlConnectionStringBuilder(configured).Host, csb.Host);
     }
 }
