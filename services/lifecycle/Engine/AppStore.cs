@@ -133,6 +133,14 @@ public sealed class AppStore(NpgsqlDataSource dataSource, Persistence.SpecSeal s
         return await cmd.ExecuteScalarAsync(ct) is DateTime due ? new DateTimeOffset(due, TimeSpan.Zero) : null;
     }
 
+    /// <summary>The app's step as last committed, without a lock (null: unknown app).</summary>
+    public async Task<string?> StepOfAsync(string appId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT step FROM lifecycle.apps WHERE app_id = @a");
+        cmd.Parameters.AddWithValue("a", appId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
     public async Task<AppState?> FindAsync(string appId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand($"SELECT {Columns} FROM lifecycle.apps WHERE app_id = @a");

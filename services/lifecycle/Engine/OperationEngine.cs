@@ -26,6 +26,7 @@ public sealed class OperationEngine(
 
     public async Task HandleAsync(string appId, object message, CancellationToken ct)
     {
+        if (message is AppChanged && await NothingWaitsForAsync(appId, message, ct)) return;
         var now = clock.GetUtcNow();
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -110,6 +111,20 @@ public sealed class OperationEngine(
         else if (!t.Removed && app.DueAt is { } due) steps.Due(due);
         foreach (var (level, template, args) in t.Logs) logger.Log(level, template, args);
         if (metrics is not null) foreach (var count in t.Counts) count(metrics);
+    }
+
+    /// <summary>The registry announces every change of an app it shows (<see cref="AppChanged"/>, two or more per
+    /// install), but only an app waiting in a visibility step acts on it. The others are answered from a plain read
+    /// of the step, without a transaction or the row lock. That read may miss a step being entered right now; an
+    /// announcement that arrives then comes from an earlier snapshot, which that step's rule would ignore too: the
+    /// snapshot it waits for is sent after the step was committed, and the registry announces it after applying it.</summary>
+    private async Task<bool> NothingWaitsForAsync(string appId, object message, CancellationToken ct)
+    {
+        var step = await store.StepOfAsync(appId, ct);
+        if (machine.Find(step, message) is not null) return false;
+        logger.LogDebug("ExApp {AppId}: {Message} read during {Step}, which has no rule for it", appId,
+            message.GetType().Name, step ?? "(unknown app)");
+        return true;
     }
 
     /// <summary>Why a message changes nothing for this app, or null when the machine decides.</summary>
