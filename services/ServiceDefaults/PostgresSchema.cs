@@ -49,10 +49,17 @@ public static class PostgresSchema
         return System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
     }
 
+    /// <summary>How many statements each pooled connection keeps prepared (<see cref="WithPoolLimits"/>).</summary>
+    public const int AutoPreparedStatements = 50;
+
     /// <summary>Pool limits for a service's data source, unless the connection string sets its own: a service
     /// opens at most <paramref name="maxPoolSize"/> connections (the four services together stay well inside
     /// PostgreSQL's default max_connections of 100, replicas included), and a request beyond that waits up to 30 s
-    /// for a free one instead of failing.</summary>
+    /// for a free one instead of failing. Statements a connection runs again and again are prepared on it (Npgsql's
+    /// <c>Max Auto Prepare</c>, the <see cref="AutoPreparedStatements"/> most used; after 5 uses): every transition
+    /// of an install otherwise had PostgreSQL parse and plan each of its statements anew, which was about a quarter
+    /// of PostgreSQL's CPU over 300 concurrent installs (docs/performance.md). <c>Max Auto Prepare=0</c> in the
+    /// connection string turns it off (a connection pooler in transaction mode that cannot keep prepared statements).</summary>
     public static string WithPoolLimits(string connectionString, int maxPoolSize)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
@@ -60,6 +67,8 @@ public static class PostgresSchema
             && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
             csb.MaxPoolSize = maxPoolSize;
         if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) csb.Timeout = 30;
+        if (!connectionString.Replace(" ", "").Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            csb.MaxAutoPrepare = AutoPreparedStatements;
         return csb.ConnectionString;
     }
 
