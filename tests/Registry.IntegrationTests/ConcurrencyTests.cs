@@ -57,19 +57,28 @@ public sealed class ConcurrencyTests(RegistryHost host)
         Assert.Equal(0L, await host.ScalarAsync<long>("SELECT count(*) FROM registry.apps WHERE appid LIKE 'waits-%' AND appid <> 'waits-other'"));
     }
 
-    [Fact]
-    public async Task Two_registrations_of_one_appid_at_once_make_one_app_and_one_already_registered()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(24123)] // the app's own port: the second one finds the first on it, and is still told it is registered
+    public async Task Two_registrations_of_one_appid_at_once_make_one_app_and_one_already_registered(int? port)
     {
-        await host.RegisterManualDaemonAsync("it_twice");
+        var daemon = $"it_twice{port}";
+        var appId = $"twice{port}";
+        await host.RegisterManualDaemonAsync(daemon);
+        Task<HttpResponseMessage> Register() => host.Http.PostAsJsonAsync("/admin/apps", new Dictionary<string, object?>
+        {
+            ["appid"] = appId, ["daemon"] = daemon,
+            ["json_info"] = new Dictionary<string, object?> { ["id"] = appId, ["name"] = appId, ["version"] = "1.0.0", ["port"] = port },
+        });
 
-        var responses = await Task.WhenAll(host.RegisterAsync("twice", "it_twice"), host.RegisterAsync("twice", "it_twice"));
+        var responses = await Task.WhenAll(Register(), Register());
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
         var conflict = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
         var problem = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("already_registered", problem.GetProperty("error_code").GetString());
-        Assert.Equal("ExApp twice is already registered.", problem.GetProperty("detail").GetString());
-        Assert.Equal(1L, await host.ScalarAsync<long>("SELECT count(*) FROM registry.apps WHERE appid = 'twice'"));
+        Assert.Equal($"ExApp {appId} is already registered.", problem.GetProperty("detail").GetString());
+        Assert.Equal(1L, await host.ScalarAsync<long>($"SELECT count(*) FROM registry.apps WHERE appid = '{appId}'"));
     }
 
     [Fact]

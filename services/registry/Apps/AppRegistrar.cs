@@ -119,13 +119,15 @@ public sealed partial class AppRegistrar(RegistryDb db, AppInfoLoader loader, St
     {
         var o = options.Value;
         await db.LockPortsAsync(ct);
-        if (await db.AppExistsAsync(row.AppId, ct)) return AlreadyRegistered(row.AppId);
+        // (a registration of the same id that committed since the check before the transaction makes this one's
+        // insert fail on the primary key, which is answered as already registered)
         if (fixedPort is { } p)
         {
             var url = ExAppUrl.For(daemon, row.AppId, p);
             var sharing = await db.AppsOnPortAsync(p, ct);
             if (sharing.Where(x => ExAppUrl.For(x.Daemon, x.AppId, p) == url).Select(x => x.AppId).FirstOrDefault() is { } other)
-                return Problems.Of(409, "port_in_use", $"Port {p} is already used by ExApp {other} at {url}.");
+                return other == row.AppId ? AlreadyRegistered(other)
+                    : Problems.Of(409, "port_in_use", $"Port {p} is already used by ExApp {other} at {url}.");
             row.Port = p;
             return null;
         }
