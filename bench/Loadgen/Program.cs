@@ -10,6 +10,7 @@ using ExApps.Bench;
 // loadgen latency COUNT             one install at a time: register -> enabled vs the ExApp's own round trips
 // loadgen ws URL SECONDS CONNS [HEADER=VALUE ...]   WebSocket echo round trips (bench/run.sh)
 // loadgen flood                     the delay a 10 s status-report flood of one app adds to other installs
+// loadgen docker COUNT              concurrent installs of the test ExApp's image on the local dockerd, then their removal
 var root = Environment.GetEnvironmentVariable("EXAPPS_ROOT") ?? Directory.GetCurrentDirectory();
 // How long the installs run waits after the last install ended before it reads memory a second time.
 var settleTime = TimeSpan.FromSeconds(15);
@@ -142,6 +143,83 @@ if (mode == "flood")
     return 0;
 }
 
+if (mode == "docker")
+{
+    // COUNT concurrent Docker installs of the test ExApp (its image built by scripts/build-test-image.sh into the
+    // local registry), each a container on the host network, then their removal with their volumes: the time, how
+    // each ended, how many heartbeat tries the containers needed, and where the machine's CPU went.
+    var count = int.Parse(args[1]);
+    await platform.StartAsync(1);
+    using (var r = await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/daemons", new Dictionary<string, object>
+           {
+               ["name"] = "bench_docker", ["display_name"] = "Bench Docker", ["accepts_deploy_id"] = "docker-install",
+               ["protocol"] = "http", ["host"] = "/var/run/docker.sock", ["nextcloud_url"] = platform.GatewayUrl,
+           }))
+        r.EnsureSuccessStatusCode();
+    var stream = watch.StartAsync();
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    var xml = await File.ReadAllTextAsync(Path.Combine(root, "tests", "fixtures", "test-exapp.xml"));
+    var ids = Enumerable.Range(0, count).Select(i => $"bd{i:000}").ToList();
+    var cpu0 = platform.CpuSeconds();
+    var machine0 = Platform.MachineCpu();
+    var containers0 = Platform.ContainerCpuSeconds();
+    var clock = Stopwatch.StartNew();
+    var posted = DateTimeOffset.UtcNow;
+    using var gate = new SemaphoreSlim(64);
+    var answers = await Task.WhenAll(ids.Select(async id =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            using var r = await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/apps", new
+            {
+                appid = id, daemon = "bench_docker", info_xml = xml.Replace("<id>test-exapp</id>", $"<id>{id}</id>"),
+            });
+            return (int)r.StatusCode;
+        }
+        finally { gate.Release(); }
+    }));
+    var ended = await watch.WaitEndedAsync(ids.ToHashSet(), TimeSpan.FromMinutes(30));
+    var total = clock.Elapsed;
+    var cpu1 = platform.CpuSeconds();
+    var machine1 = Platform.MachineCpu();
+    var containers1 = Platform.ContainerCpuSeconds();
+    var latencies = ended.Values.Select(e => (e.At - posted).TotalMilliseconds).Order().ToList();
+    // How long the containers took to answer: the heartbeat tries each install needed (its status object).
+    var tries = new List<double>();
+    foreach (var id in ended.Keys)
+    {
+        var app = await admin.GetFromJsonAsync<JsonElement>($"{platform.GatewayUrl}/admin/apps/{id}");
+        if (app.GetProperty("status").TryGetProperty("heartbeat_count", out var h)) tries.Add(h.GetInt32());
+    }
+    tries.Sort();
+
+    clock.Restart();
+    var deletes = await Task.WhenAll(ids.Select(async id =>
+    {
+        using var r = await admin.DeleteAsync($"{platform.GatewayUrl}/admin/apps/{id}?rm_data=true&force=true");
+        return (int)r.StatusCode;
+    }));
+    var unregister = clock.Elapsed;
+    var left = ids.Count(id => Platform.ContainerExists("nc_app_" + id));
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
+        total_s = Math.Round(total.TotalSeconds, 1), p50_s = Math.Round(Pct(latencies, 50) / 1000, 1),
+        p99_s = Math.Round(Pct(latencies, 99) / 1000, 1),
+        enabled = ended.Values.Count(e => e.Outcome == "enabled"), failed = ended.Values.Count(e => e.Outcome != "enabled"),
+        stuck = count - ended.Count,
+        heartbeat_tries = new { p50 = Pct(tries, 50), max = tries.Count == 0 ? double.NaN : tries[^1] },
+        machine_cpu_busy = Math.Round((double)(machine1.Busy - machine0.Busy) / (machine1.Total - machine0.Total), 2),
+        machine_cpu_s = Math.Round((machine1.Busy - machine0.Busy) / 100.0, 1),
+        containers_cpu_s = containers0 is null || containers1 is null ? (double?)null : Math.Round(containers1.Value - containers0.Value, 1),
+        cpu_s = cpu1.Where(kv => cpu0.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value - cpu0[kv.Key], 1)),
+        unregister_all_s = Math.Round(unregister.TotalSeconds, 1), unregistered = deletes.Count(d => d == 200),
+        containers_left = left,
+    }));
+    return 0;
+}
+
 if (mode == "faults")
 {
     // loadgen faults FAULT COUNT
@@ -172,7 +250,7 @@ if (mode == "trace")
     return 0;
 }
 
-Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen latency COUNT | loadgen ws URL SECONDS CONNS [H=V ...] | loadgen flood | loadgen trace | loadgen faults FAULT COUNT");
+Console.Error.WriteLine("usage: loadgen installs REPLICAS COUNT | loadgen latency COUNT | loadgen docker COUNT | loadgen ws URL SECONDS CONNS [H=V ...] | loadgen flood | loadgen trace | loadgen faults FAULT COUNT");
 return 2;
 
 async Task RegisterDaemonAsync()

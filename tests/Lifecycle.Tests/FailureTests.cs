@@ -8,6 +8,26 @@ namespace ExApps.Lifecycle.Tests;
 public sealed class FailureTests : LifecycleTest
 {
     [Fact]
+    public async Task A_slow_heartbeat_shows_its_count_at_the_first_tries_and_every_tenth_and_exactly_at_the_end()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        exApp.HeartbeatFailures = 14;
+        exApp.InitStatus = 404;
+        await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:HeartbeatInterval", "00:00:00.020"));
+        var app = NewApp(exApp, docker: false);
+        var install = app.Install();
+
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal((Outcome.Enabled, 14), (ended.LastOperation!.Outcome, ended.Status.HeartbeatCount));
+        // Each count the registry is shown is a snapshot it applies: none for the tries in between.
+        var shown = host.Registry.For(app.AppId).Select(s => s.Status.HeartbeatCount).Distinct().Order().ToList();
+        Assert.DoesNotContain(shown, n => n is > 5 and < 14 and not 10);
+        Assert.Contains(1, shown);
+    }
+
+    [Fact]
     public async Task Heartbeat_never_ok_fails_at_its_deadline_with_the_failed_tries_counted()
     {
         await using var exApp = await StandInExApp.StartAsync();

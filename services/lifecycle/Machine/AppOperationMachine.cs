@@ -141,8 +141,9 @@ public sealed class AppOperationMachine : MachineDefinition
                     return;
                 }
                 if (ContainerDied(t, r.Container)) return;
-                t.Status.HeartbeatCount = ++t.App.Tries;
+                if (ShowsHeartbeatCount(++t.App.Tries)) t.Status.HeartbeatCount = t.App.Tries;
                 if (t.Now < t.App.Deadline) { t.RetryAt(t.Now + HeartbeatDelay(t.App.Tries, o)); return; }
+                t.Status.HeartbeatCount = t.App.Tries;
                 t.Publish(new HeartbeatFailed(t.Operation, t.App.AppId, HeartbeatFailure, t.App.Tries));
                 if (OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) FailEnable(t, HeartbeatFailure);
                 else t.Fail(HeartbeatFailure);
@@ -325,6 +326,13 @@ public sealed class AppOperationMachine : MachineDefinition
     private static readonly TimeSpan[] QuickRetries =
         [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
          TimeSpan.FromMilliseconds(400)];
+
+    /// <summary>Whether the status object shows the failed tries so far (<c>heartbeat_count</c>): at each of the
+    /// first five, then at every tenth. A container that takes minutes to start is tried every second, and each
+    /// change of what the registry shows is a snapshot it applies; with a hundred containers starting at once those
+    /// snapshots took a good part of the machine the containers needed (docs/performance.md, "Docker installs at
+    /// scale"). The count is exact again when the heartbeat answers or fails for good.</summary>
+    public static bool ShowsHeartbeatCount(int failedTries) => failedTries <= 5 || failedTries % 10 == 0;
 
     /// <summary>A starting ExApp is usually ready within a second: try again quickly at first.</summary>
     private static TimeSpan HeartbeatDelay(int failedTries, LifecycleOptions o)
