@@ -140,7 +140,7 @@ public sealed class AppOperationMachine : MachineDefinition
                     }
                     return;
                 }
-                if (ContainerDied(t, r.Container)) return;
+                if (ContainerDied(t, r.Container)) { t.Status.HeartbeatCount = t.App.Tries; return; }
                 if (ShowsHeartbeatCount(++t.App.Tries)) t.Status.HeartbeatCount = t.App.Tries;
                 if (t.Now < t.App.Deadline) { t.RetryAt(t.Now + HeartbeatDelay(t.App.Tries, o)); return; }
                 t.Status.HeartbeatCount = t.App.Tries;
