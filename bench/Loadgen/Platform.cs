@@ -126,26 +126,25 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
         return (f.Sum() - idle, f.Sum());
     }
 
-    /// <summary>CPU seconds used so far by every Docker container together (the cgroup v1 <c>cpuacct</c> of
-    /// dockerd's parent group, or v2's <c>cpu.stat</c>); null where neither is found.</summary>
+    /// <summary>CPU seconds used so far by every Docker container together: the <c>docker</c> cgroup that dockerd's
+    /// default cgroupfs driver puts them in (v1 <c>cpuacct</c>, or v2 <c>cpu.stat</c>); null where there is none.</summary>
     public static double? ContainerCpuSeconds()
     {
         if (File.Exists("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage"))
             return long.Parse(File.ReadAllText("/sys/fs/cgroup/cpuacct/docker/cpuacct.usage").Trim()) / 1e9;
-        foreach (var stat in new[] { "/sys/fs/cgroup/docker/cpu.stat", "/sys/fs/cgroup/system.slice/cpu.stat" })
-            if (File.Exists(stat))
-                return File.ReadLines(stat).Where(l => l.StartsWith("usage_usec ")).Select(l => long.Parse(l[11..]) / 1e6).FirstOrDefault();
+        if (File.Exists("/sys/fs/cgroup/docker/cpu.stat"))
+            return File.ReadLines("/sys/fs/cgroup/docker/cpu.stat").Where(l => l.StartsWith("usage_usec ")).Select(l => long.Parse(l[11..]) / 1e6).FirstOrDefault();
         return null;
     }
 
-    /// <summary>Whether Docker still has a container of that name.</summary>
-    public static bool ContainerExists(string name)
+    /// <summary>How many containers Docker still has whose names start with <paramref name="prefix"/>.</summary>
+    public static int ContainersNamed(string prefix)
     {
-        var psi = new ProcessStartInfo("docker", ["ps", "-aq", "--filter", $"name=^/{name}$"]) { RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo("docker", ["ps", "-aq", "--filter", $"name=^/{prefix}"]) { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        return output.Trim().Length > 0;
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
     /// <summary>Transactions committed in the bench database so far (PostgreSQL's statistics).</summary>

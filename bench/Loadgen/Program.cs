@@ -201,7 +201,7 @@ if (mode == "docker")
         return (int)r.StatusCode;
     }));
     var unregister = clock.Elapsed;
-    var left = ids.Count(id => Platform.ContainerExists("nc_app_" + id));
+    var left = Platform.ContainersNamed("nc_app_bd");
     Console.WriteLine(JsonSerializer.Serialize(new
     {
         count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
