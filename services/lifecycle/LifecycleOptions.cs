@@ -22,6 +22,12 @@ public sealed class LifecycleOptions
     /// <summary>Pause between heartbeat tries once the quick first retries (50, 100, 200, 400 ms) are spent.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long one step keeps trying the heartbeat in memory before it records the failed tries (a
+    /// transition, and the count the registry shows). Zero: every try is a step of its own. A round also ends when
+    /// the container is due for a check, before the deadline, and as soon as other steps wait for a free slot
+    /// (<see cref="Engine.StepActions"/>).</summary>
+    public TimeSpan HeartbeatRound { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Per-try limit of one <c>GET /heartbeat</c>: a hanging ExApp must not stall its own retries.</summary>
     public TimeSpan HeartbeatRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -93,6 +99,8 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(24))
                 failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 (exclusive) and 24 days, was {value}.");
         }
+        if (o.HeartbeatRound < TimeSpan.Zero || o.HeartbeatRound > TimeSpan.FromHours(1))
+            failures.Add($"{LifecycleOptions.Section}:{nameof(o.HeartbeatRound)} must be between 00:00:00 and 01:00:00, was {o.HeartbeatRound}.");
         if (o.WatchConcurrency < 1)
             failures.Add($"{LifecycleOptions.Section}:{nameof(o.WatchConcurrency)} must be at least 1.");
         if (o.MaxConcurrentSteps < 1)

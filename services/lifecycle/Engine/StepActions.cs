@@ -8,7 +8,7 @@ namespace ExApps.Lifecycle.Engine;
 /// result the machine then applies. Safe to repeat: a step claimed again after a crash simply calls again (the
 /// ExApp's heartbeat, init and enabled calls are idempotent for it).</summary>
 public sealed class StepActions(IExAppClient exApp, IContainerInspector containers, TimeProvider clock,
-    IOptions<LifecycleOptions> options, ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
+    IOptions<LifecycleOptions> options, StepSignal? signal = null, ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
 {
     public async Task<StepResult> RunAsync(AppState app, CancellationToken ct)
     {
@@ -17,10 +17,7 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
         switch (app.Step)
         {
             case Step.Heartbeat:
-                var beat = await exApp.HeartbeatAsync(app.Spec.ExAppUrl, ct);
-                metrics?.HeartbeatTry(app.AppId, beat.Ok);
-                var container = !beat.Ok && ContainerCheckDue(app) ? await containers.InspectAsync(app.AppId, app.Spec.Daemon, ct) : null;
-                return new HeartbeatAnswered(token, beat.Ok, beat.Error, container);
+                return await HeartbeatRoundAsync(app, token, ct);
             case Step.CallingInit:
                 var init = await exApp.InitAsync(target, ct);
                 return new InitAnswered(token, init.Outcome, init.Error);
@@ -37,8 +34,39 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
         }
     }
 
+    /// <summary>Tries <c>GET /heartbeat</c> until it answers, at AppAPI's pace (the quick first retries, then every
+    /// <see cref="LifecycleOptions.HeartbeatInterval"/>), for one round of at most
+    /// <see cref="LifecycleOptions.HeartbeatRound"/>: the failed tries of a round cost no transaction each, only the
+    /// answer that ends it does (with the number of tries that failed before it). A container that takes minutes to
+    /// start used to cost a claim, a transition and a row update per second (docs/performance.md, "Docker installs
+    /// at scale"). The round ends early when the container is due for a check (its answer goes with the result),
+    /// when the next try would pass the deadline (the machine then decides), when other steps wait for a free slot
+    /// (this one gives its slot up) and when the process stops. A crash loses only the count of the round's tries;
+    /// the step runs again from its lease.</summary>
+    private async Task<StepResult> HeartbeatRoundAsync(AppState app, long token, CancellationToken ct)
+    {
+        var o = options.Value;
+        var roundEnds = clock.GetUtcNow() + o.HeartbeatRound;
+        for (var failed = 0; ; failed++)
+        {
+            var beat = await exApp.HeartbeatAsync(app.Spec.ExAppUrl, ct);
+            metrics?.HeartbeatTry(app.AppId, beat.Ok);
+            if (beat.Ok) return new HeartbeatAnswered(token, true, beat.Error, null, failed);
+
+            var tries = app.Tries + failed + 1;
+            if (ContainerCheckDue(app, tries - 1))
+                return new HeartbeatAnswered(token, false, beat.Error,
+                    await containers.InspectAsync(app.AppId, app.Spec.Daemon, ct), failed);
+            var next = clock.GetUtcNow() + AppOperationMachine.HeartbeatDelay(tries, o);
+            if (next > roundEnds || next >= app.Deadline || signal?.Starved == true || ct.IsCancellationRequested)
+                return new HeartbeatAnswered(token, false, beat.Error, null, failed);
+            var wait = next - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+        }
+    }
+
     /// <summary>A heartbeat that keeps failing may mean a container that crashed: check it every few seconds.</summary>
-    private bool ContainerCheckDue(AppState app) =>
-        app.Spec.HasContainer && app.Tries >= 2
+    private bool ContainerCheckDue(AppState app, int failedTries) =>
+        app.Spec.HasContainer && failedTries >= 2
         && (app.Data.ContainerCheckedAt is not { } last || clock.GetUtcNow() - last >= options.Value.ContainerCheckInterval);
 }

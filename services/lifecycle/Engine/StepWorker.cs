@@ -21,7 +21,8 @@ public sealed class StepWorker(
     /// <summary>The longest a claimed step may run before another process may take it over while this one still
     /// lives.</summary>
     public static TimeSpan LeaseOf(LifecycleOptions o) =>
-        Max(Max(o.HeartbeatRequestTimeout + o.InspectTimeout, o.InitRequestTimeout), o.EnableTimeout) + TimeSpan.FromSeconds(10);
+        Max(Max(o.HeartbeatRound + o.HeartbeatRequestTimeout + o.InspectTimeout, o.InitRequestTimeout), o.EnableTimeout)
+        + TimeSpan.FromSeconds(10);
 
     private TimeSpan Lease => LeaseOf(o);
 

@@ -125,6 +125,8 @@ public sealed class AppOperationMachine : MachineDefinition
         During(Step.Heartbeat,
             On<HeartbeatAnswered>((t, r) =>
             {
+                var before = t.App.Tries;
+                t.App.Tries += r.EarlierFailures;
                 if (r.Ok)
                 {
                     t.Publish(new HeartbeatOk(t.Operation, t.App.AppId, t.App.Tries));
@@ -141,7 +143,7 @@ public sealed class AppOperationMachine : MachineDefinition
                     return;
                 }
                 if (ContainerDied(t, r.Container)) { t.Status.HeartbeatCount = t.App.Tries; return; }
-                if (ShowsHeartbeatCount(++t.App.Tries)) t.Status.HeartbeatCount = t.App.Tries;
+                if (ShowsHeartbeatCount(before, ++t.App.Tries)) t.Status.HeartbeatCount = t.App.Tries;
                 if (t.Now < t.App.Deadline) { t.RetryAt(t.Now + HeartbeatDelay(t.App.Tries, o)); return; }
                 t.Status.HeartbeatCount = t.App.Tries;
                 t.Publish(new HeartbeatFailed(t.Operation, t.App.AppId, HeartbeatFailure, t.App.Tries));
@@ -327,15 +329,16 @@ public sealed class AppOperationMachine : MachineDefinition
         [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200),
          TimeSpan.FromMilliseconds(400)];
 
-    /// <summary>Whether the status object shows the failed tries so far (<c>heartbeat_count</c>): at each of the
-    /// first five, then at every tenth. A container that takes minutes to start is tried every second, and each
-    /// change of what the registry shows is a snapshot it applies; with a hundred containers starting at once those
-    /// snapshots took a good part of the machine the containers needed (docs/performance.md, "Docker installs at
-    /// scale"). The count is exact again when the heartbeat answers or fails for good.</summary>
-    public static bool ShowsHeartbeatCount(int failedTries) => failedTries <= 5 || failedTries % 10 == 0;
+    /// <summary>Whether the status object shows the failed tries so far (<c>heartbeat_count</c>) when they went
+    /// from <paramref name="before"/> to <paramref name="failedTries"/> (one try, or a round of them): while the
+    /// first five are passed, then each time a tenth is reached or passed. A container that takes minutes to start is tried every second, and each change of what the
+    /// registry shows is a snapshot it applies; with a hundred containers starting at once those snapshots took a
+    /// good part of the machine the containers needed (docs/performance.md, "Docker installs at scale"). The count is
+    /// exact again when the heartbeat answers or fails for good.</summary>
+    public static bool ShowsHeartbeatCount(int before, int failedTries) => before < 5 || failedTries / 10 > before / 10;
 
     /// <summary>A starting ExApp is usually ready within a second: try again quickly at first.</summary>
-    private static TimeSpan HeartbeatDelay(int failedTries, LifecycleOptions o)
+    public static TimeSpan HeartbeatDelay(int failedTries, LifecycleOptions o)
     {
         var delay = failedTries <= QuickRetries.Length ? QuickRetries[failedTries - 1] : o.HeartbeatInterval;
         return delay < o.HeartbeatInterval ? delay : o.HeartbeatInterval;

@@ -8,8 +8,10 @@ namespace ExApps.Lifecycle.Machine;
 /// of 100 during a slow <c>POST /init</c>, another process's late answer) changes nothing.</summary>
 public abstract record StepResult(long LeaseToken);
 
-public sealed record HeartbeatAnswered(long LeaseToken, bool Ok, string Error, ContainerInspected? Container)
-    : StepResult(LeaseToken);
+/// <param name="EarlierFailures">Tries of the same round that failed before this answer (made in memory,
+/// <see cref="Engine.StepActions"/>).</param>
+public sealed record HeartbeatAnswered(long LeaseToken, bool Ok, string Error, ContainerInspected? Container,
+    int EarlierFailures = 0) : StepResult(LeaseToken);
 
 public sealed record InitAnswered(long LeaseToken, InitOutcome Outcome, string Error) : StepResult(LeaseToken);
 
