@@ -48,6 +48,33 @@ public sealed class FailureTests : LifecycleTest
     }
 
     [Fact]
+    public async Task A_heartbeat_round_holds_no_slot_between_its_tries()
+    {
+        // One slot, and a round far longer than the test: the first app keeps failing within its first round.
+        await using var slowExApp = await StandInExApp.StartAsync();
+        slowExApp.HeartbeatFailures = StandInExApp.NeverReady;
+        var slow = NewApp(slowExApp, docker: false);
+        await using var readyExApp = await StandInExApp.StartAsync();
+        readyExApp.HeartbeatFailures = 3;
+        readyExApp.InitStatus = 404;
+        var ready = NewApp(readyExApp, docker: false);
+        await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:MaxConcurrentSteps", "1"),
+            ("Lifecycle:HeartbeatInterval", "00:00:00.050"), ("Lifecycle:HeartbeatRound", "00:05:00"));
+
+        await host.Publish(slow.Install());
+        await Eventually.True(() => slowExApp.HeartbeatCount >= 3, "the first app's round is under way");
+        var install = ready.Install();
+        await host.Publish(install);
+
+        // The second app got the slot between the first one's tries, all the way to enabled...
+        Assert.Equal(Outcome.Enabled, (await host.Ended(ready.AppId, install.OperationId)).LastOperation!.Outcome);
+        // ...and the first one still tries (its round ended early only when the slot was taken for its next try).
+        var tries = slowExApp.HeartbeatCount;
+        Assert.Equal(Step.Heartbeat, (await TestDatabase.FindAsync(slow.AppId))!.Step);
+        await Eventually.True(() => slowExApp.HeartbeatCount > tries, "the first app goes on trying");
+    }
+
+    [Fact]
     public async Task Heartbeat_never_ok_fails_at_its_deadline_with_the_failed_tries_counted()
     {
         await using var exApp = await StandInExApp.StartAsync();

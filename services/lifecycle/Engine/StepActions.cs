@@ -39,10 +39,11 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
     /// <see cref="LifecycleOptions.HeartbeatRound"/>: the failed tries of a round cost no transaction each, only the
     /// answer that ends it does (with the number of tries that failed before it). A container that takes minutes to
     /// start used to cost a claim, a transition and a row update per second (docs/performance.md, "Docker installs
-    /// at scale"). The round ends early when the container is due for a check (its answer goes with the result),
-    /// when the next try would pass the deadline (the machine then decides), when other steps wait for a free slot
-    /// (this one gives its slot up) and when the process stops. A crash loses only the count of the round's tries;
-    /// the step runs again from its lease.</summary>
+    /// at scale"). Between tries the round holds no step slot (<see cref="WaitWithoutSlotAsync"/>), so hundreds of
+    /// starting apps can each be in a round while the slots bound only the calls. The round ends early when the
+    /// container is due for a check (its answer goes with the result), when the next try would pass the deadline (the
+    /// machine then decides), when no slot is free for the next try, and when the process stops. A crash loses only
+    /// the count of the round's tries; the step runs again from its lease.</summary>
     private async Task<StepResult> HeartbeatRoundAsync(AppState app, long token, CancellationToken ct)
     {
         var o = options.Value;
@@ -58,11 +59,36 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
                 return new HeartbeatAnswered(token, false, beat.Error,
                     await containers.InspectAsync(app.AppId, app.Spec.Daemon, ct), failed);
             var next = clock.GetUtcNow() + AppOperationMachine.HeartbeatDelay(tries, o);
-            if (next > roundEnds || next >= app.Deadline || signal?.Starved == true || ct.IsCancellationRequested)
+            if (next > roundEnds || next >= app.Deadline || ct.IsCancellationRequested
+                || !await WaitWithoutSlotAsync(next - clock.GetUtcNow(), ct))
                 return new HeartbeatAnswered(token, false, beat.Error, null, failed);
-            var wait = next - clock.GetUtcNow();
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
         }
+    }
+
+    /// <summary>Waits with the step's slot given back to the worker, then takes a slot again for the next call;
+    /// false when none is free (the round then ends, and its step is claimed again like any other). The slot count
+    /// stays balanced for <see cref="StepWorker"/>, which gives the step's slot back when the step ends.</summary>
+    private async Task<bool> WaitWithoutSlotAsync(TimeSpan wait, CancellationToken ct)
+    {
+        if (wait <= TimeSpan.Zero) return true;
+        if (signal is null)
+        {
+            await Task.Delay(wait, clock, ct);
+            return true;
+        }
+        signal.Release();
+        try
+        {
+            await Task.Delay(wait, clock, ct);
+        }
+        catch
+        {
+            signal.Add(1);
+            throw;
+        }
+        if (signal.TryReserve()) return true;
+        signal.Add(1); // held again only until the step ends, which gives it back
+        return false;
     }
 
     /// <summary>A heartbeat that keeps failing may mean a container that crashed: check it every few seconds.</summary>

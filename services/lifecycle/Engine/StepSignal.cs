@@ -35,6 +35,14 @@ public sealed class StepSignal : WakeSignal
 
     internal void Done() => Interlocked.Decrement(ref _busy);
 
+    /// <summary>A running step gives its slot back (it ended, or it waits without calling anything): a worker that
+    /// left due steps for want of a slot is woken.</summary>
+    internal void Release()
+    {
+        Done();
+        if (_starved) Wake();
+    }
+
     /// <summary>Due steps were left for want of a free slot (by a claim, or by a transition that could not lease
     /// its step): a step that ends wakes the worker.</summary>
     internal bool Starved { get => _starved; set => _starved = value; }

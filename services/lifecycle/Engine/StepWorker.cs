@@ -61,8 +61,7 @@ public sealed class StepWorker(
         _ = step.ContinueWith(t =>
         {
             _running.TryRemove(t, out _);
-            signal.Done();
-            if (signal.Starved) signal.Wake(); // due steps wait for this slot
+            signal.Release(); // (wakes the worker when due steps wait for this slot)
         }, TaskScheduler.Default);
         return step;
     }
