@@ -24,8 +24,8 @@ public sealed class LifecycleOptions
 
     /// <summary>How long one step keeps trying the heartbeat in memory before it records the failed tries (a
     /// transition, and the count the registry shows). Zero: every try is a step of its own. A round also ends when
-    /// the container is due for a check, before the deadline, and as soon as other steps wait for a free slot
-    /// (<see cref="Engine.StepActions"/>).</summary>
+    /// the container is due for a check, before the deadline, and when no step slot is free for its next try; it holds
+    /// no slot between tries (<see cref="Engine.StepActions"/>).</summary>
     public TimeSpan HeartbeatRound { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Per-try limit of one <c>GET /heartbeat</c>: a hanging ExApp must not stall its own retries.</summary>

@@ -331,10 +331,11 @@ public sealed class AppOperationMachine : MachineDefinition
 
     /// <summary>Whether the status object shows the failed tries so far (<c>heartbeat_count</c>) when they went
     /// from <paramref name="before"/> to <paramref name="failedTries"/> (one try, or a round of them): while the
-    /// first five are passed, then each time a tenth is reached or passed. A container that takes minutes to start is tried every second, and each change of what the
-    /// registry shows is a snapshot it applies; with a hundred containers starting at once those snapshots took a
-    /// good part of the machine the containers needed (docs/performance.md, "Docker installs at scale"). The count is
-    /// exact again when the heartbeat answers or fails for good.</summary>
+    /// first five are passed, then each time a tenth is reached or passed. A container that takes minutes to start
+    /// is tried every second, and each change of what the registry shows is a snapshot it applies; with a hundred
+    /// containers starting at once those snapshots took a good part of the machine the containers needed
+    /// (docs/performance.md, "Docker installs at scale"). The count is exact again when the heartbeat answers or
+    /// fails for good.</summary>
     public static bool ShowsHeartbeatCount(int before, int failedTries) => before < 5 || failedTries / 10 > before / 10;
 
     /// <summary>A starting ExApp is usually ready within a second: try again quickly at first.</summary>
