@@ -8,7 +8,7 @@ namespace ExApps.Lifecycle.Engine;
 /// result the machine then applies. Safe to repeat: a step claimed again after a crash simply calls again (the
 /// ExApp's heartbeat, init and enabled calls are idempotent for it).</summary>
 public sealed class StepActions(IExAppClient exApp, IContainerInspector containers, TimeProvider clock,
-    IOptions<LifecycleOptions> options, StepSignal? signal = null, ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
+    IOptions<LifecycleOptions> options, StepSignal signal, ServiceDefaults.Telemetry.PlatformMetrics? metrics = null)
 {
     public async Task<StepResult> RunAsync(AppState app, CancellationToken ct)
     {
@@ -71,11 +71,6 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
     private async Task<bool> WaitWithoutSlotAsync(TimeSpan wait, CancellationToken ct)
     {
         if (wait <= TimeSpan.Zero) return true;
-        if (signal is null)
-        {
-            await Task.Delay(wait, clock, ct);
-            return true;
-        }
         signal.Release();
         try
         {
