@@ -51,11 +51,12 @@ public sealed class StandInExApp : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Received(string method, string path) =>
         Requests.Where(r => r.Method == method && r.PathAndQuery.Split('?')[0] == path).ToList();
 
-    public static async Task<StandInExApp> StartAsync()
+    /// <param name="port">0 for an ephemeral port.</param>
+    public static async Task<StandInExApp> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var standIn = new StandInExApp(app);
         app.Run(standIn.HandleAsync);

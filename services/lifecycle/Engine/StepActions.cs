@@ -48,9 +48,12 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
     {
         var o = options.Value;
         var roundEnds = clock.GetUtcNow() + o.HeartbeatRound;
+        var refused = false;
         for (var failed = 0; ; failed++)
         {
-            var beat = await exApp.HeartbeatAsync(app.Spec.ExAppUrl, ct);
+            // After a refused try, the next one first checks with a plain connect that something listens now.
+            var beat = await exApp.HeartbeatAsync(app.Spec.ExAppUrl, ct, probeFirst: refused);
+            refused = beat.Refused;
             metrics?.HeartbeatTry(app.AppId, beat.Ok);
             if (beat.Ok) return new HeartbeatAnswered(token, true, beat.Error, null, failed);
 

@@ -16,11 +16,15 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
 
     private readonly LifecycleOptions _options = options.Value;
 
-    public Task<CallResult> HeartbeatAsync(string exAppUrl, CancellationToken ct)
+    public async Task<CallResult> HeartbeatAsync(string exAppUrl, CancellationToken ct, bool probeFirst = false)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, Combine(exAppUrl, "heartbeat"));
+        var uri = Combine(exAppUrl, "heartbeat");
+        if (probeFirst && !ConnectProbe.ThroughProxy(uri)
+            && await ConnectProbe.RefusedAsync(uri, _options.HeartbeatRequestTimeout, clock, ct))
+            return new CallResult(false, $"heartbeat failed: {ConnectProbe.RefusalMessage(uri)}", Refused: true);
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return SendAsync(request, _options.HeartbeatRequestTimeout, ct, async response =>
+        return await SendAsync(request, _options.HeartbeatRequestTimeout, ct, async response =>
         {
             if (response.StatusCode != HttpStatusCode.OK)
                 return CallResult.Failure($"heartbeat answered {Describe(response)}");
@@ -30,7 +34,7 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
                    && status.ValueKind == JsonValueKind.String && status.GetString() == "ok"
                 ? CallResult.Success
                 : CallResult.Failure("heartbeat answer is not {\"status\":\"ok\"}");
-        }, error => CallResult.Failure($"heartbeat failed: {error}"));
+        }, (error, refused) => new CallResult(false, $"heartbeat failed: {error}", refused));
     }
 
     public Task<InitCallResult> InitAsync(ExAppTarget app, CancellationToken ct)
@@ -49,7 +53,7 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
                 _ => new InitCallResult(InitOutcome.Failed,
                     $"ExApp {app.AppId} init request failed: it answered {Describe(response)}"),
             }),
-            error => new InitCallResult(InitOutcome.Failed, $"ExApp {app.AppId} init request failed: {error}"));
+            (error, _) => new InitCallResult(InitOutcome.Failed, $"ExApp {app.AppId} init request failed: {error}"));
     }
 
     public Task<CallResult> SetEnabledAsync(ExAppTarget app, bool enabled, CancellationToken ct)
@@ -70,7 +74,7 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
             return response.IsSuccessStatusCode
                 ? CallResult.Success
                 : CallResult.Failure($"{failure}: it answered {Describe(response)}");
-        }, error => CallResult.Failure($"{failure}: {error}"));
+        }, (error, _) => CallResult.Failure($"{failure}: {error}"));
     }
 
     /// <summary>The §4.2 headers: the same four an ExApp sends us, with an empty user id.</summary>
@@ -85,7 +89,7 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
     }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, TimeSpan timeout, CancellationToken ct,
-        Func<HttpResponseMessage, Task<T>> read, Func<string, T> failed)
+        Func<HttpResponseMessage, Task<T>> read, Func<string, bool, T> failed)
     {
         using (request)
         {
@@ -100,11 +104,11 @@ internal sealed class ExAppClient(IHttpClientFactory httpClients, IOptions<Lifec
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                return failed($"no answer within {timeout.TotalSeconds:0.###} s");
+                return failed($"no answer within {timeout.TotalSeconds:0.###} s", false);
             }
             catch (HttpRequestException e)
             {
-                return failed(e.Message);
+                return failed(e.Message, ConnectProbe.IsRefusal(e));
             }
         }
     }

@@ -6,8 +6,10 @@ namespace ExApps.Lifecycle.ExAppHttp;
 /// readable reason (never containing the secret); only the caller's cancellation throws.</summary>
 public interface IExAppClient
 {
-    /// <summary><c>GET /heartbeat</c>: ok when the answer is 200 with JSON <c>{"status":"ok"}</c>.</summary>
-    Task<CallResult> HeartbeatAsync(string exAppUrl, CancellationToken ct);
+    /// <summary><c>GET /heartbeat</c>: ok when the answer is 200 with JSON <c>{"status":"ok"}</c>. With
+    /// <paramref name="probeFirst"/> (the last try found nothing listening) a plain TCP connect comes first: while it is
+    /// refused the try fails as the request would, without the HTTP stack (<see cref="CallResult.Refused"/>).</summary>
+    Task<CallResult> HeartbeatAsync(string exAppUrl, CancellationToken ct, bool probeFirst = false);
 
     /// <summary><c>POST /init</c> with the §4.2 headers and no body.</summary>
     Task<InitCallResult> InitAsync(ExAppTarget app, CancellationToken ct);
@@ -20,7 +22,8 @@ public interface IExAppClient
 /// <summary>What a call to an ExApp needs: where it is and how to authenticate to it.</summary>
 public sealed record ExAppTarget(string AppId, string Version, string ExAppUrl, Secret Secret);
 
-public sealed record CallResult(bool Ok, string Error)
+/// <param name="Refused">The connection was refused: nothing listens at the ExApp's address (yet).</param>
+public sealed record CallResult(bool Ok, string Error, bool Refused = false)
 {
     public static readonly CallResult Success = new(true, "");
     public static CallResult Failure(string error) => new(false, error);
