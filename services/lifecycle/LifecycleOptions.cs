@@ -22,11 +22,15 @@ public sealed class LifecycleOptions
     /// <summary>Pause between heartbeat tries once the quick first retries (50, 100, 200, 400 ms) are spent.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long one step keeps trying the heartbeat in memory before it records the failed tries (a
-    /// transition, and the count the registry shows). Zero: every try is a step of its own. A round also ends when
-    /// the container is due for a check, before the deadline, and when no step slot is free for its next try; it holds
-    /// no slot between tries (<see cref="Engine.StepActions"/>).</summary>
-    public TimeSpan HeartbeatRound { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>The longest a step keeps trying the heartbeat in memory before it records the failed tries (a
+    /// transition, and the count the registry shows): the first round lasts <see cref="HeartbeatFirstRound"/> (or
+    /// this, when shorter), the next ones as long as the heartbeat has failed so far, up to this
+    /// (<see cref="Engine.StepActions.RoundLength"/>). Zero: every try is a step of its own. A round also ends when the container is due for a check, before the deadline,
+    /// and when no step slot is free for its next try; it holds no slot between tries.</summary>
+    public TimeSpan HeartbeatRound { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first heartbeat round: short, so that the count of the first failed tries shows soon.</summary>
+    public TimeSpan HeartbeatFirstRound { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Per-try limit of one <c>GET /heartbeat</c>: a hanging ExApp must not stall its own retries.</summary>
     public TimeSpan HeartbeatRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -58,8 +62,10 @@ public sealed class LifecycleOptions
     /// ExApp anyway (the registry is down or slow).</summary>
     public TimeSpan VisibleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often a starting or initializing app's container is checked for a crash.</summary>
-    public TimeSpan ContainerCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often a starting or initializing app's container is checked for a crash. Docker's own events
+    /// (a container that died or was removed) make the check at once; this is for events missed while no deployer
+    /// followed the daemon.</summary>
+    public TimeSpan ContainerCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Limit of one container check (a request to a deployer).</summary>
     public TimeSpan InspectTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -99,8 +105,9 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
             if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(24))
                 failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 (exclusive) and 24 days, was {value}.");
         }
-        if (o.HeartbeatRound < TimeSpan.Zero || o.HeartbeatRound > TimeSpan.FromHours(1))
-            failures.Add($"{LifecycleOptions.Section}:{nameof(o.HeartbeatRound)} must be between 00:00:00 and 01:00:00, was {o.HeartbeatRound}.");
+        foreach (var (setting, value) in new[] { (nameof(o.HeartbeatRound), o.HeartbeatRound), (nameof(o.HeartbeatFirstRound), o.HeartbeatFirstRound) })
+            if (value < TimeSpan.Zero || value > TimeSpan.FromHours(1))
+                failures.Add($"{LifecycleOptions.Section}:{setting} must be between 00:00:00 and 01:00:00, was {value}.");
         if (o.WatchConcurrency < 1)
             failures.Add($"{LifecycleOptions.Section}:{nameof(o.WatchConcurrency)} must be at least 1.");
         if (o.MaxConcurrentSteps < 1)

@@ -19,6 +19,8 @@ public static class Docker
 
     public static Task RemoveContainerAsync(string name) => ProcessRunner.RunAsync("docker", ["rm", "-f", name]);
 
+    public static Task KillContainerAsync(string name) => ProcessRunner.RunAsync("docker", ["kill", name]);
+
     /// <summary>Env of a container as (name, value) pairs in the container's order.</summary>
     public static List<(string Name, string Value)> Env(JsonElement container) => container
         .GetProperty("Config").GetProperty("Env").EnumerateArray()

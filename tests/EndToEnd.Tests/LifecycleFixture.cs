@@ -20,6 +20,9 @@ public sealed class LifecycleFixture : PlatformFixture
     {
         ["Lifecycle__HeartbeatTimeout"] = HeartbeatTimeout,
         ["Lifecycle__InitTimeout"] = InitTimeout,
+        // No regular container check after the first within a test: a crash found before a deadline was found
+        // through Docker's events (LifecycleInstallTests).
+        ["Lifecycle__ContainerCheckInterval"] = "00:10:00",
     };
 
     public async Task EnsureDockerDaemonAsync()

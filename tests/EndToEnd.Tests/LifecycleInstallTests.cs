@@ -59,6 +59,37 @@ public sealed class LifecycleInstallTests(LifecycleFixture platform)
     }
 
     [Fact]
+    public async Task A_container_killed_while_its_heartbeat_waits_ends_the_install_through_Dockers_event()
+    {
+        // The lifecycle of this platform checks a starting container once, then only after 10 min: the kill is
+        // seen through the deployer's following of Docker's events, before the heartbeat's 30 s limit.
+        var appId = platform.AppPrefix + "killhb";
+        try
+        {
+            await platform.EnsureDockerDaemonAsync();
+            await platform.RemoveAppAsync(appId);
+            var register = platform.Cli("app:register", appId, LifecycleFixture.DockerDaemon, "--info-xml",
+                TestApps.InfoXmlFor(appId), "--wait-finish", "--env", "TEST_HEARTBEAT_DELAY_SECONDS=never");
+            // A count is shown once the first round ended, which it does with the container's first check.
+            await platform.WaitForAppsAsync([appId], a => a.GetProperty("current_operation") is { ValueKind: JsonValueKind.Object } op
+                && op.GetProperty("step").GetString() == "heartbeat" && Status(a).GetProperty("heartbeat_count").GetInt32() > 0,
+                TimeSpan.FromMinutes(2));
+
+            await Docker.KillContainerAsync("nc_app_" + appId);
+            var result = await register;
+            var app = await platform.WaitEndedAsync(appId);
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.False(app.GetProperty("enabled").GetBoolean());
+            Assert.Matches($"^Container nc_app_{appId} (exited with code 137|restarted 1 time)", Status(app).GetProperty("error").GetString());
+        }
+        finally
+        {
+            await platform.RemoveAppAsync(appId);
+        }
+    }
+
+    [Fact]
     public async Task Init_error_reported_by_the_app_fails_the_install_with_that_error()
     {
         var appId = platform.AppPrefix + "initerr";

@@ -59,7 +59,8 @@ public sealed class FailureTests : LifecycleTest
         readyExApp.InitStatus = 404;
         var ready = NewApp(readyExApp, docker: false);
         await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:MaxConcurrentSteps", "1"),
-            ("Lifecycle:HeartbeatInterval", "00:00:00.050"), ("Lifecycle:HeartbeatRound", "00:05:00"));
+            ("Lifecycle:HeartbeatInterval", "00:00:00.050"), ("Lifecycle:HeartbeatRound", "00:05:00"),
+            ("Lifecycle:HeartbeatFirstRound", "00:05:00"));
 
         await host.Publish(slow.Install());
         await Eventually.True(() => slowExApp.HeartbeatCount >= 3, "the first app's round is under way");
@@ -256,6 +257,43 @@ public sealed class FailureTests : LifecycleTest
         Assert.StartsWith($"Container nc_app_{app.AppId} exited with code 3", ended.Status.Error);
         Assert.Contains("no module named torch", ended.Status.Error);
         await Eventually.True(() => deployer.Stopped.Contains(app.AppId), "the crashed container is stopped");
+    }
+
+    [Theory]
+    [InlineData("heartbeat")]
+    [InlineData("init")]
+    public async Task Dockers_event_that_the_container_died_makes_the_check_at_once(string during)
+    {
+        // The regular check comes only every 10 min here: the install ends with the crash because of the event.
+        await using var exApp = await StandInExApp.StartAsync();
+        if (during == "heartbeat") exApp.HeartbeatFailures = StandInExApp.NeverReady;
+        var died = false;
+        var deployer = new StandInDeployer
+        {
+            Inspect = id => Volatile.Read(ref died)
+                ? new ContainerInspected { AppId = id, Exists = true, Running = false, Status = "exited", ExitCode = 3, Logs = "Killed" }
+                : new ContainerInspected { AppId = id, Exists = true, Running = true, Status = "running" },
+        };
+        await using var host = await LifecycleTestHost.StartAsync(deployer, new StandInRegistry(),
+            ("Lifecycle:ContainerCheckInterval", "00:10:00"));
+        var app = NewApp(exApp);
+        var install = app.Install();
+        await host.Publish(install);
+        var step = during == "heartbeat" ? Step.Heartbeat : Step.Initializing;
+        await Eventually.Row(app.AppId, r => r.Step == step, step);
+        if (during == "heartbeat") await Eventually.True(() => deployer.Inspected.Contains(app.AppId), "the first check");
+
+        // An event of another daemon, or a start, changes nothing; the container's death is checked at once.
+        await host.Publish(new ContainerStateChanged(app.AppId, "another_daemon", "die", 3, DateTimeOffset.UtcNow));
+        await host.Publish(new ContainerStateChanged(app.AppId, app.Spec().Daemon.Name, "start", 0, DateTimeOffset.UtcNow));
+        await host.Consumed<ContainerStateChanged>(e => e.AppId == app.AppId, count: 2);
+        Volatile.Write(ref died, true);
+        Assert.Equal(step, (await TestDatabase.FindAsync(app.AppId))!.Step);
+        await host.Publish(new ContainerStateChanged(app.AppId, app.Spec().Daemon.Name, "die", 3, DateTimeOffset.UtcNow));
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal($"Container nc_app_{app.AppId} exited with code 3. Last log lines:\nKilled", ended.Status.Error);
+        Assert.False(ended.Enabled);
     }
 
     [Fact]

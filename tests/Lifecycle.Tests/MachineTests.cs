@@ -66,3 +66,24 @@ public sealed class MachineTests
         Assert.Equal(100, s.Init);
     }
 }
+
+public sealed class HeartbeatRoundTests
+{
+    [Theory]
+    [InlineData(0, 5)]    // the first round: its count shows soon
+    [InlineData(3, 5)]
+    [InlineData(12, 12)]  // then as long as the heartbeat has failed so far...
+    [InlineData(24, 24)]
+    [InlineData(200, 30)] // ...up to HeartbeatRound
+    public void Rounds_grow_with_the_failed_tries_up_to_the_longest(int tries, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Engine.StepActions.RoundLength(tries, new LifecycleOptions()));
+
+    [Fact]
+    public void A_shorter_longest_round_bounds_the_first_too_and_zero_means_one_try_per_step()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(150), Engine.StepActions.RoundLength(0,
+            new LifecycleOptions { HeartbeatRound = TimeSpan.FromMilliseconds(150) }));
+        Assert.Equal(TimeSpan.Zero, Engine.StepActions.RoundLength(50,
+            new LifecycleOptions { HeartbeatRound = TimeSpan.Zero }));
+    }
+}

@@ -13,7 +13,8 @@ namespace ExApps.Deployer.Watch;
 /// <see cref="ContainerStateChanged"/> for ExApp containers that die, run out of memory, start or are removed —
 /// also when that happens behind the platform's back. One deployer follows each daemon at a time (a PostgreSQL
 /// advisory lock held on its own connection, released when that deployer dies); the others try again every
-/// <see cref="DeployerOptions.EventFollowRetry"/>. Events missed while nobody follows are caught by the lifecycle's
+/// <see cref="DeployerOptions.EventFollowRetry"/>. A daemon this deployer has not worked on before is followed as
+/// soon as a command names it (<see cref="KnownDaemons.Added"/>). Events missed while nobody follows are caught by the lifecycle's
 /// regular check of enabled apps.</summary>
 public sealed class ContainerEventFollower(
     KnownDaemons daemons,
@@ -33,10 +34,13 @@ public sealed class ContainerEventFollower(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var added = daemons.Added; // (read first: a daemon remembered from here on ends the wait below)
                 foreach (var done in _following.Where(f => f.Value.IsCompleted).Select(f => f.Key).ToList()) _following.Remove(done);
                 foreach (var daemon in daemons.All.Where(d => !_following.ContainsKey(d.Name)))
                     _following[daemon.Name] = FollowAsync(daemon, stoppingToken);
-                await Task.Delay(options.Value.EventFollowRetry, stoppingToken);
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(options.Value.EventFollowRetry, wake.Token), added);
+                await wake.CancelAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -47,7 +47,7 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
     private async Task<StepResult> HeartbeatRoundAsync(AppState app, long token, CancellationToken ct)
     {
         var o = options.Value;
-        var roundEnds = clock.GetUtcNow() + o.HeartbeatRound;
+        var roundEnds = clock.GetUtcNow() + RoundLength(app.Tries, o);
         var refused = false;
         for (var failed = 0; ; failed++)
         {
@@ -66,6 +66,18 @@ public sealed class StepActions(IExAppClient exApp, IContainerInspector containe
                 || !await WaitWithoutSlotAsync(next - clock.GetUtcNow(), ct))
                 return new HeartbeatAnswered(token, false, beat.Error, null, failed);
         }
+    }
+
+    /// <summary>The first round of a heartbeat lasts <see cref="LifecycleOptions.HeartbeatFirstRound"/>, so that the
+    /// count of the first tries shows soon; each next one about as long as the heartbeat has failed so far (its tries at
+    /// <see cref="LifecycleOptions.HeartbeatInterval"/>), so the rounds double, up to
+    /// <see cref="LifecycleOptions.HeartbeatRound"/>. Each round's end is a transition: an ExApp whose container takes
+    /// minutes to start costs a few of them, not one every few seconds.</summary>
+    public static TimeSpan RoundLength(int failedTries, LifecycleOptions o)
+    {
+        var first = o.HeartbeatRound < o.HeartbeatFirstRound ? o.HeartbeatRound : o.HeartbeatFirstRound;
+        var grown = o.HeartbeatInterval * failedTries;
+        return grown < first ? first : grown > o.HeartbeatRound ? o.HeartbeatRound : grown;
     }
 
     /// <summary>Waits with the step's slot given back to the worker, then takes a slot again for the next call;

@@ -149,7 +149,8 @@ public sealed class AppOperationMachine : MachineDefinition
                 t.Publish(new HeartbeatFailed(t.Operation, t.App.AppId, HeartbeatFailure, t.App.Tries));
                 if (OperationKind.EnablesWithoutInit(t.App.OpKind, t.App.Data.RecoverMode)) FailEnable(t, HeartbeatFailure);
                 else t.Fail(HeartbeatFailure);
-            }));
+            }),
+            On<ContainerStateChanged>(CheckContainerNow));
 
         // ---- init ----------------------------------------------------------------------------------------------
         During(Step.InitVisible,
@@ -184,6 +185,7 @@ public sealed class AppOperationMachine : MachineDefinition
             {
                 if (!ContainerDied(t, r.Container)) t.RetryAt(t.Now + o.ContainerCheckInterval);
             }),
+            On<ContainerStateChanged>(CheckContainerNow),
             On<TimerFired>((t, _) =>
             {
                 if (t.Now < t.App.Deadline) { t.RetryAt(t.App.Deadline!.Value); return; }
@@ -354,6 +356,20 @@ public sealed class AppOperationMachine : MachineDefinition
 
     /// <summary>A container that exited, restarted or vanished while it should start up ends the operation with
     /// its exit code and last log lines, and is stopped (its restart policy would loop forever).</summary>
+    /// <summary>Docker says the app's container died or went away while the app starts (the deployer follows each
+    /// daemon's events): the heartbeat or init step checks the container at once, which fails the operation with
+    /// the exit code and the last log lines when it is down. An event of an earlier container of the app (an update
+    /// replaced it) finds the current one running and changes nothing. The regular check every
+    /// <see cref="LifecycleOptions.ContainerCheckInterval"/> remains for events missed while no deployer followed
+    /// the daemon. A heartbeat round already running for the app ends as a late result.</summary>
+    private static void CheckContainerNow(Transition t, ContainerStateChanged e)
+    {
+        if (!t.App.Spec.HasContainer || e.DaemonName != t.App.Spec.Daemon.Name || e.Action is not ("die" or "oom" or "destroy"))
+            return;
+        t.App.Data.ContainerCheckedAt = null;
+        t.RetryAt(t.Now);
+    }
+
     private static bool ContainerDied(Transition t, ContainerInspected? c)
     {
         if (c is null) return false;
