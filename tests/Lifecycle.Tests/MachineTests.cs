@@ -79,6 +79,15 @@ public sealed class HeartbeatRoundTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), Engine.StepActions.RoundLength(tries, new LifecycleOptions()));
 
     [Fact]
+    public void Tries_at_the_steady_interval_are_put_on_a_100_ms_grid()
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 7, 0, 0, 123, TimeSpan.Zero);
+        Assert.Equal(at.AddMilliseconds(77), Engine.StepActions.AlignUp(at, Engine.StepActions.TryGrid));
+        Assert.Equal(at.AddMilliseconds(-23), Engine.StepActions.AlignUp(at.AddMilliseconds(-23), Engine.StepActions.TryGrid));
+        Assert.Equal(at.AddMilliseconds(77), Engine.StepActions.AlignUp(at.AddTicks(1).AddMilliseconds(76), Engine.StepActions.TryGrid));
+    }
+
+    [Fact]
     public void A_shorter_longest_round_bounds_the_first_too_and_zero_means_one_try_per_step()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(150), Engine.StepActions.RoundLength(0,
