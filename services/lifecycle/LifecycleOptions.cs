@@ -25,8 +25,9 @@ public sealed class LifecycleOptions
     /// <summary>The longest a step keeps trying the heartbeat in memory before it records the failed tries (a
     /// transition, and the count the registry shows): the first round lasts <see cref="HeartbeatFirstRound"/> (or
     /// this, when shorter), the next ones as long as the heartbeat has failed so far, up to this
-    /// (<see cref="Engine.StepActions.RoundLength"/>). Zero: every try is a step of its own. A round also ends when the container is due for a check, before the deadline,
-    /// and when no step slot is free for its next try; it holds no slot between tries.</summary>
+    /// (<see cref="Engine.StepActions.RoundLength"/>). Zero: every try is a step of its own. A round also ends when
+    /// the container is due for a check, before the deadline, and when no step slot is free for its next try; it holds
+    /// no slot between tries.</summary>
     public TimeSpan HeartbeatRound { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The first heartbeat round: short, so that the count of the first failed tries shows soon.</summary>

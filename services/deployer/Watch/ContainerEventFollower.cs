@@ -14,8 +14,8 @@ namespace ExApps.Deployer.Watch;
 /// also when that happens behind the platform's back. One deployer follows each daemon at a time (a PostgreSQL
 /// advisory lock held on its own connection, released when that deployer dies); the others try again every
 /// <see cref="DeployerOptions.EventFollowRetry"/>. A daemon this deployer has not worked on before is followed as
-/// soon as a command names it (<see cref="KnownDaemons.Added"/>). Events missed while nobody follows are caught by the lifecycle's
-/// regular check of enabled apps.</summary>
+/// soon as a command names it (<see cref="KnownDaemons.Added"/>). Events missed while nobody follows are caught by
+/// the lifecycle's regular checks.</summary>
 public sealed class ContainerEventFollower(
     KnownDaemons daemons,
     IDockerEngines engines,

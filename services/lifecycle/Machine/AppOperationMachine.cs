@@ -354,8 +354,6 @@ public sealed class AppOperationMachine : MachineDefinition
     private static string InitTimedOut(Transition t, LifecycleOptions o) =>
         $"ExApp {t.App.AppId} initialization timed out ({o.InitTimeout.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}m)";
 
-    /// <summary>A container that exited, restarted or vanished while it should start up ends the operation with
-    /// its exit code and last log lines, and is stopped (its restart policy would loop forever).</summary>
     /// <summary>Docker says the app's container died or went away while the app starts (the deployer follows each
     /// daemon's events): the heartbeat or init step checks the container at once, which fails the operation with
     /// the exit code and the last log lines when it is down. An event of an earlier container of the app (an update
@@ -370,6 +368,8 @@ public sealed class AppOperationMachine : MachineDefinition
         t.RetryAt(t.Now);
     }
 
+    /// <summary>A container that exited, restarted or vanished while it should start up ends the operation with
+    /// its exit code and last log lines, and is stopped (its restart policy would loop forever).</summary>
     private static bool ContainerDied(Transition t, ContainerInspected? c)
     {
         if (c is null) return false;
