@@ -217,6 +217,21 @@ public sealed class FailureTests : LifecycleTest
     }
 
     [Fact]
+    public async Task Init_of_a_container_times_out_at_its_limit_even_when_the_container_check_is_further_off()
+    {
+        await using var exApp = await StandInExApp.StartAsync();
+        await using var host = await LifecycleTestHost.StartAsync(("Lifecycle:InitTimeout", "00:00:02"),
+            ("Lifecycle:ContainerCheckInterval", "00:10:00"));
+        var app = NewApp(exApp, docker: true);
+        var install = app.Install();
+
+        await host.Publish(install);
+        var ended = await host.Ended(app.AppId, install.OperationId);
+
+        Assert.Equal($"ExApp {app.AppId} initialization timed out (0.03m)", ended.Status.Error);
+    }
+
+    [Fact]
     public async Task Enable_refused_by_the_ExApp_disables_the_app_with_its_error()
     {
         await using var exApp = await StandInExApp.StartAsync();

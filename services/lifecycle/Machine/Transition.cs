@@ -32,7 +32,10 @@ public sealed class Transition(AppState app, DateTimeOffset now, LifecycleOption
     {
         App.Step = step;
         App.Deadline = deadlineIn is { } d ? Now + d : null;
-        App.DueAt = dueIn is { } due ? Now + due : App.Deadline;
+        var due = dueIn is { } wait ? Now + wait : (DateTimeOffset?)null;
+        // Never due after the deadline: a container check set further off than the step's limit (the init step's
+        // check with a short init timeout) must not hold the step past that limit.
+        App.DueAt = due is null || App.Deadline < due ? App.Deadline : due;
         App.Tries = 0;
         App.LeaseToken++;
         return this;
