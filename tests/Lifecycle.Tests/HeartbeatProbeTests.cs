@@ -27,7 +27,8 @@ public sealed class HeartbeatProbeTests : LifecycleTest
         var install = app.Install() with { App = app.Spec() with { ExAppUrl = url } };
 
         await host.Publish(install);
-        // Tries at 0, 50, 100, 200 and 400 ms, then every 100 ms: about ten, all refused.
+        await Eventually.True(() => requests.Seen.Count > 0, "the first try");
+        // Then tries after 50, 100, 200 and 400 ms, then every 100 ms: about ten more, all refused.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Equal(["GET /heartbeat"], requests.Seen);
 
