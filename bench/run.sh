@@ -189,13 +189,19 @@ for i in $(seq 1 "$installs"); do ./appapi app:unregister "bench-d$i" --silent -
 scripts/run.sh stop >/dev/null
 
 # bench/Loadgen on a platform of its own (the one above is stopped, so both have the machine alike).
-latency='' one='' two=''
+latency='' one='' two='' capped1='' capped2=''
 if [ "$fleet" -gt 0 ]; then
   latency=$(loadgen latency 40 | tail -1); say "latency: $latency"
   one100=$(loadgen installs 1 100 | tail -1); say "installs 1 x100: $one100"
   two100=$(loadgen installs 2 100 | tail -1); say "installs 2 x100: $two100"
   one=$(loadgen installs 1 "$fleet" | tail -1); say "installs 1: $one"
   two=$(loadgen installs 2 "$fleet" | tail -1); say "installs 2: $two"
+  # The same with each lifecycle and deployer replica held to a fifth of a core (a cgroup CPU quota, as a node or a
+  # container limit of its own would), after a warm-up of 50 installs: where a replica is the limit, not the machine.
+  if [ -w /sys/fs/cgroup/cpu ] || grep -qs cpu /sys/fs/cgroup/cgroup.controllers; then
+    capped1=$(BENCH_REPLICA_CPU=0.2 BENCH_WARMUP=50 loadgen installs 1 "$fleet" | tail -1); say "capped installs 1: $capped1"
+    capped2=$(BENCH_REPLICA_CPU=0.2 BENCH_WARMUP=50 loadgen installs 2 "$fleet" | tail -1); say "capped installs 2: $capped2"
+  fi
   flood=$(loadgen flood | tail -1); say "flood: $flood"
 fi
 
@@ -282,6 +288,24 @@ over the same runs: the machine's CPU was busy $(jq -r '.machine_cpu_busy * 100 
 PostgreSQL committed $(jq -r .pg_commits_per_s <<<"$one") and $(jq -r .pg_commits_per_s <<<"$two") transactions/s ($(jq -r .pg_commits <<<"$one") and $(jq -r .pg_commits <<<"$two") in all);
 CPU seconds per process: $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$one") (one each);
 $(jq -r '.cpu_s | to_entries | map("\(.key) \(.value)") | join(", ")' <<<"$two") (two each).
+MD
+if [ -n "$capped2" ]; then
+cat <<MD
+
+Where a replica is the limit: the same $fleet installs with each lifecycle and deployer process held to 0.2 of a
+core by a CPU quota of its own (\`BENCH_REPLICA_CPU=0.2 BENCH_WARMUP=50 loadgen installs R $fleet\`: a cgroup per
+replica, which the .NET runtime reads as a container's CPU limit; 50 installs and their removal first, so that each
+replica has compiled the code of an install), the registry, the gateway, PostgreSQL and RabbitMQ unlimited:
+
+| installs | deployer + lifecycle processes | all enabled after | p50 | p99 | failed | stuck | machine CPU busy | lifecycle CPU |
+|---|---|---|---|---|---|---|---|---|
+| $fleet | 1 each, 0.2 core each | $(jq -r .total_s <<<"$capped1") s | $(jq -r .p50_ms <<<"$capped1") ms | $(jq -r .p99_ms <<<"$capped1") ms | $(jq -r .failed <<<"$capped1") | $(jq -r .stuck <<<"$capped1") | $(jq -r '.machine_cpu_busy * 100 | round' <<<"$capped1")% | $(jq -r '[.cpu_s | to_entries[] | select(.key | startswith("lifecycle")) | .value] | add * 10 | round / 10' <<<"$capped1") s |
+| $fleet | 2 each, 0.2 core each | $(jq -r .total_s <<<"$capped2") s | $(jq -r .p50_ms <<<"$capped2") ms | $(jq -r .p99_ms <<<"$capped2") ms | $(jq -r .failed <<<"$capped2") | $(jq -r .stuck <<<"$capped2") | $(jq -r '.machine_cpu_busy * 100 | round' <<<"$capped2")% | $(jq -r '[.cpu_s | to_entries[] | select(.key | startswith("lifecycle")) | .value] | add * 10 | round / 10' <<<"$capped2") s |
+
+Speed-up with two: $(ratio "$(jq -r .total_s <<<"$capped1")" "$(jq -r .total_s <<<"$capped2")")x.
+MD
+fi
+cat <<MD
 
 ## One noisy ExApp (\`bench/Loadgen flood\`)
 One ExApp sends valid status reports as fast as 16 connections allow for 10 s while other apps install one at a

@@ -42,6 +42,12 @@ public sealed class AppWatch(string gatewayUrl, string token)
         _ended.TryAdd(app.GetProperty("appid").GetString()!, new End(DateTimeOffset.UtcNow, last.GetProperty("outcome").GetString()!));
     }
 
+    /// <summary>Forgets the ends seen so far (a warm-up's), so that the same ids can be installed and waited for again.</summary>
+    public void Forget(IEnumerable<string> ids)
+    {
+        foreach (var id in ids) _ended.TryRemove(id, out _);
+    }
+
     /// <summary>The end of each of <paramref name="ids"/> seen within <paramref name="limit"/> (missing: stuck).</summary>
     public async Task<Dictionary<string, End>> WaitEndedAsync(IReadOnlySet<string> ids, TimeSpan limit)
     {

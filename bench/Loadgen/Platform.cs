@@ -17,6 +17,7 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
     private readonly List<Process> _processes = [];
     private readonly Dictionary<string, (Process Process, string Folder, string Assembly, int Port, Dictionary<string, string> Extra)> _named = [];
     private readonly string _root = root;
+    private readonly Dictionary<string, CpuCap> _caps = [];
     private readonly string _logs = Directory.CreateDirectory(
         Path.Combine(root, ".local", "bench-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + gatewayPort)).FullName;
 
@@ -53,8 +54,18 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
     private void Start(string name, string folder, string assembly, int port, Dictionary<string, string> extra)
     {
         var dll = Path.Combine(_root, "services", folder, "bin", "Release", "net10.0", assembly + ".dll");
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
+        // BENCH_REPLICA_CPU: each lifecycle and deployer replica gets that many cores, as if on a node of its own.
+        ProcessStartInfo psi;
+        if (CpuCap.ReplicaCores is { } cores && folder is "lifecycle" or "deployer")
+        {
+            if (!_caps.TryGetValue(name, out var cap)) _caps[name] = cap = CpuCap.Create($"{GatewayPort}-{name}", cores);
+            psi = cap.Wrap("dotnet", [dll]);
+        }
+        else
+        {
+            psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(dll);
+        }
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         // BENCH_PG_EXTRA adds settings for an experiment, e.g. ";SSL Mode=Prefer" (TLS on loopback, as before 2026-12-01).
         psi.Environment["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port=5432;Username=postgres;Password=exapps;Database={Database}"
@@ -166,9 +177,10 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
     private static long Rss(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).FirstOrDefault();
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var p in _processes) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-        return ValueTask.CompletedTask;
+        foreach (var p in _processes) await p.WaitForExitAsync();
+        foreach (var cap in _caps.Values) cap.Remove();
     }
 }

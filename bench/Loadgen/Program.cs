@@ -6,7 +6,8 @@ using System.Text;
 using System.Text.Json;
 using ExApps.Bench;
 
-// loadgen installs REPLICAS COUNT   concurrent manual installs of a fleet of test ExApps (memory idle and after)
+// loadgen installs REPLICAS COUNT   concurrent manual installs of a fleet of test ExApps (memory idle and after);
+//                                   with BENCH_REPLICA_CPU=CORES each lifecycle and deployer replica is held to CORES
 // loadgen latency COUNT             one install at a time: register -> enabled vs the ExApp's own round trips
 // loadgen ws URL SECONDS CONNS [HEADER=VALUE ...]   WebSocket echo round trips (bench/run.sh)
 // loadgen flood                     the delay a 10 s status-report flood of one app adds to other installs
@@ -39,6 +40,22 @@ if (mode == "installs")
     // Idle: started, connected, nothing installed; a few seconds for start-up work to finish.
     await Task.Delay(TimeSpan.FromSeconds(10));
     var idle = platform.Memory().ToList();
+    // BENCH_WARMUP=W: W installs and their removal before the measured ones, so that each process has compiled the
+    // code of an install (what ready-to-run images cannot hold is compiled on first use, in every replica).
+    var warmup = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP"), out var w) ? Math.Min(w, count) : 0;
+    if (warmup > 0)
+    {
+        var ids = fleet.Ports.Take(warmup).Select(fleet.AppId).ToHashSet();
+        await Task.WhenAll(fleet.Ports.Take(warmup).Select(async port =>
+            (await admin.PostAsJsonAsync($"{platform.GatewayUrl}/admin/apps", new
+            {
+                appid = fleet.AppId(port), daemon = "bench_fleet", json_info = fleet.JsonInfo(port),
+            })).EnsureSuccessStatusCode().Dispose()));
+        await watch.WaitEndedAsync(ids, TimeSpan.FromMinutes(5));
+        await Task.WhenAll(ids.Select(async id => (await admin.DeleteAsync($"{platform.GatewayUrl}/admin/apps/{id}")).EnsureSuccessStatusCode().Dispose()));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        watch.Forget(ids);
+    }
 
     var posted = new ConcurrentDictionary<string, DateTimeOffset>();
     // Where the limit is: CPU of each process and of the machine, and PostgreSQL commits, over the installs.
@@ -87,7 +104,7 @@ if (mode == "installs")
     var unregister = clock.Elapsed;
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        replicas, count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
+        replicas, replica_cpu = CpuCap.ReplicaCores, warmup, count, accepted = answers.Count(a => a == 202), refused = answers.Count(a => a != 202),
         total_s = Math.Round(total.TotalSeconds, 2), p50_ms = Pct(latencies, 50), p99_ms = Pct(latencies, 99),
         failed, stuck, unregister_all_s = Math.Round(unregister.TotalSeconds, 2),
         machine_cpu_busy = Math.Round((double)(machine1.Busy - machine0.Busy) / (machine1.Total - machine0.Total), 2),

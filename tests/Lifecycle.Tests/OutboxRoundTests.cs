@@ -9,8 +9,8 @@ using Xunit;
 namespace ExApps.Lifecycle.Tests;
 
 /// <summary>One round of <see cref="TransactionalOutbox.PublishPendingAsync"/> on the lifecycle's outbox table in
-/// the real PostgreSQL: what it publishes and deletes, and that a second publisher (another replica) publishes
-/// nothing while one holds the outbox, since the lock and the read share one round trip.</summary>
+/// the real PostgreSQL: what it publishes and deletes, and that a second publisher (another replica) waits for the
+/// round of the one that holds the outbox instead of reading rows it may not publish, then takes what is left.</summary>
 public sealed class OutboxRoundTests : IAsyncLifetime
 {
     private ServiceProvider _provider = null!;
@@ -45,23 +45,52 @@ public sealed class OutboxRoundTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task While_another_publisher_holds_the_outbox_a_round_publishes_nothing_and_leaves_the_rows()
+    public async Task A_round_waits_for_another_publishers_round_and_then_takes_what_it_left()
     {
+        await AddAsync(new HeartbeatOk(Guid.NewGuid(), "taken-by-the-other", 0));
+        Task<(int, int)> waiting;
+        await using (var other = await TestDatabase.DataSource.OpenConnectionAsync())
+        await using (var tx = await other.BeginTransactionAsync())
+        {
+            // What a round of another replica does: takes the lock (the same key) and deletes what it published.
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('lifecycle-outbox')); " +
+                                                      "DELETE FROM lifecycle.outbox", other, tx))
+                await take.ExecuteNonQueryAsync();
+
+            waiting = _outbox.PublishPendingAsync(_harness.Bus, 200, CancellationToken.None);
+            // A row committed while the other round runs (this replica's own transition, say).
+            await AddAsync(new HeartbeatOk(Guid.NewGuid(), "committed-meanwhile", 0));
+            await Task.Delay(300);
+            Assert.False(waiting.IsCompleted); // it waits instead of reading rows it may not publish
+            Assert.False(_harness.Published.Select<HeartbeatOk>().Any());
+            await tx.CommitAsync();
+        }
+
+        // The other round ended: the waiting one publishes the row committed meanwhile, and not the other's.
+        Assert.Equal((1, 0), await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["committed-meanwhile"], _harness.Published.Select<HeartbeatOk>().Select(m => m.Context.Message.AppId).ToList());
+        Assert.Equal(0, await TestDatabase.OutboxCountAsync());
+    }
+
+    [Fact]
+    public async Task A_round_that_waits_longer_than_its_limit_publishes_nothing_and_leaves_the_rows()
+    {
+        var outbox = new TransactionalOutbox(new OutboxSettings("lifecycle") { LockWait = TimeSpan.FromMilliseconds(200) },
+            TestDatabase.DataSource);
         await AddAsync(new HeartbeatOk(Guid.NewGuid(), "held", 0));
         await using (var other = await TestDatabase.DataSource.OpenConnectionAsync())
         await using (var tx = await other.BeginTransactionAsync())
         {
-            // What a round of another replica takes first (the same lock key).
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('lifecycle-outbox'))", other, tx))
                 await take.ExecuteNonQueryAsync();
 
-            Assert.Equal((0, 0), await _outbox.PublishPendingAsync(_harness.Bus, 200, CancellationToken.None));
+            Assert.Equal((0, 0), await outbox.PublishPendingAsync(_harness.Bus, 200, CancellationToken.None));
             Assert.Equal(1, await TestDatabase.OutboxCountAsync());
             Assert.False(_harness.Published.Select<HeartbeatOk>().Any());
         }
 
         // Released (the other transaction ended): the next round sends it.
-        Assert.Equal((1, 0), await _outbox.PublishPendingAsync(_harness.Bus, 200, CancellationToken.None));
+        Assert.Equal((1, 0), await outbox.PublishPendingAsync(_harness.Bus, 200, CancellationToken.None));
         Assert.Equal(0, await TestDatabase.OutboxCountAsync());
     }
 
