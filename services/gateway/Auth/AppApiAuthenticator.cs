@@ -73,7 +73,7 @@ public sealed class AppApiAuthenticator(AppCache apps, FailureThrottle throttle,
         {
             // docs/protocol.md §4.1: a newer EX-APP-VERSION raises the stored one (the registry applies it).
             log.LogInformation("ExApp {AppId} reports version {Version} (stored {Stored}); raising it", appId, version, app.Version);
-            relay.TryAccept(new AppVersionReported(appId, version));
+            relay.TryAccept(appId, new AppVersionReported(appId, version));
             apps.SetVersion(app, version);
             app = app with { Version = version };
         }

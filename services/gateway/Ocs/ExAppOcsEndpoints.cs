@@ -48,7 +48,7 @@ public static class ExAppOcsEndpoints
             return OcsResult.Error(429, $"Too many status reports from ExApp {caller.AppId}; slow down.");
         var p = await OcsParameters.ReadAsync(http.Request, o.Value.Limits.MaxOcsBodyBytes, ct);
         if (ExAppInput.StatusReport(p, out var progress, out var error) is { } bad) return OcsResult.Error(400, bad);
-        if (!relay.TryAccept(new InitProgress(caller.AppId, progress, error, clock.GetUtcNow())))
+        if (!relay.TryAccept(caller.AppId, new InitProgress(caller.AppId, progress, error, clock.GetUtcNow())))
             return OcsResult.Error(503, "The platform cannot take status reports right now (its message bus is unavailable); try again.");
         return OcsResult.Ok(Array.Empty<object>());
     }
