@@ -59,10 +59,20 @@ public static class PostgresSchema
     /// <c>Max Auto Prepare</c>, the <see cref="AutoPreparedStatements"/> most used; after 5 uses): every transition
     /// of an install otherwise had PostgreSQL parse and plan each of its statements anew, which was about a quarter
     /// of PostgreSQL's CPU over 300 concurrent installs (docs/performance.md). <c>Max Auto Prepare=0</c> in the
-    /// connection string turns it off (a connection pooler in transaction mode that cannot keep prepared statements).</summary>
+    /// connection string turns it off (a connection pooler in transaction mode that cannot keep prepared statements).
+    /// <para>A connection returned to the pool is not reset (Npgsql's <c>No Reset On Close</c>): the reset
+    /// (<c>SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all();
+    /// DISCARD ...</c>, sent with the connection's next command) ran about 37 times per install and took an eighth of
+    /// PostgreSQL's CPU. Nothing on these pools leaves session state behind: settings are set for the transaction only
+    /// (<c>set_config(..., true)</c>), locks are transaction-scoped, and a transaction still open when its connection
+    /// is returned is rolled back all the same. What holds session state (a session advisory lock, a LISTEN) opens its
+    /// connection from <see cref="SessionSource"/> instead. <c>No Reset On Close=false</c> in the connection string
+    /// brings the reset back.</para></summary>
     public static string WithPoolLimits(string connectionString, int maxPoolSize)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Replace(" ", "").Contains("ResetOnClose", StringComparison.OrdinalIgnoreCase))
+            csb.NoResetOnClose = true;
         if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
             && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
             csb.MaxPoolSize = maxPoolSize;
@@ -71,6 +81,22 @@ public static class PostgresSchema
             csb.MaxAutoPrepare = AutoPreparedStatements;
         return csb.ConnectionString;
     }
+
+    /// <summary>The key of the data source for connections that hold session state (<see cref="SessionSource"/>).</summary>
+    public const string SessionsKey = "postgres-sessions";
+
+    /// <summary>A data source for connections that hold session state: a session advisory lock (one process does a
+    /// job at a time, another takes over when it dies) or a LISTEN. Unpooled, so that the state lives exactly as long
+    /// as its physical connection and is never handed to the next user of a pooled one (the pools of
+    /// <see cref="WithPoolLimits"/> do not reset connections); TCP keepalives, so that PostgreSQL notices a host
+    /// that vanished and releases its locks.</summary>
+    public static NpgsqlDataSource SessionSource(string connectionString, string applicationName) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            KeepAlive = 15,
+            ApplicationName = applicationName,
+        }.ConnectionString);
 
     public static async Task EnsureDatabaseAsync(string connectionString, CancellationToken ct = default)
     {

@@ -40,6 +40,7 @@ public static class LifecycleExtensions
         var database = new LifecycleDatabase(PostgresSchema.ConnectionString(configuration, DefaultConnectionString));
         services.AddSingleton(database);
         services.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(database.ConnectionString, 20)));
+        services.AddKeyedSingleton(PostgresSchema.SessionsKey, (_, _) => PostgresSchema.SessionSource(database.ConnectionString, "exapps-lifecycle-watch"));
         services.AddHostedService<SchemaMigrationService>();
         services.AddTransactionalOutbox(LifecycleMigrations.Schema);
 

@@ -39,6 +39,7 @@ public static class RegistryServiceExtensions
 
         var connectionString = PostgresSchema.ConnectionString(builder.Configuration);
         s.AddSingleton(_ => NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(connectionString, 20)));
+        s.AddKeyedSingleton(PostgresSchema.SessionsKey, (_, _) => PostgresSchema.SessionSource(connectionString, "exapps-registry-changes"));
         s.AddScoped<RegistryDb>();
         s.AddHostedService<RegistrySchema>(); // before the bus: consumers need the schema
 

@@ -11,13 +11,15 @@ namespace ExApps.Lifecycle.Engine;
 /// and tells the <see cref="OperationEngine"/> only when what it sees differs from the app's recorded health (the
 /// machine then shows it, and recovers the app when its daemon asks for that). One lifecycle process watches at a
 /// time (an advisory lock); the others take over when it stops. Docker's events, followed by the deployers, report
-/// crashes between rounds.</summary>
+/// crashes between rounds. The lock is a session lock on a connection of the unpooled data source for session state
+/// (<see cref="ServiceDefaults.PostgresSchema.SessionSource"/>): it ends with that connection, and a pooled one, which
+/// the pools do not reset, would keep it for its next user.</summary>
 public sealed class AppWatcher(
     AppStore store,
     OperationEngine engine,
     IExAppClient exApp,
     IContainerInspector containers,
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(ServiceDefaults.PostgresSchema.SessionsKey)] NpgsqlDataSource dataSource,
     IOptions<LifecycleOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<AppWatcher> logger) : BackgroundService

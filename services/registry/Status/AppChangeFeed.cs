@@ -9,7 +9,12 @@ namespace ExApps.Registry.Status;
 /// (disable, unregister) and live views (<c>GET /admin/apps/watch</c>) subscribe here instead of polling. The
 /// listening connection is re-opened when it breaks; subscribers also re-read now and then, so a change missed
 /// meanwhile is seen at most a second late.</summary>
-public sealed class AppChangeFeed(NpgsqlDataSource dataSource, ILogger<AppChangeFeed> logger) : BackgroundService
+/// <remarks>The listening connection comes from the unpooled data source for session state
+/// (<see cref="ServiceDefaults.PostgresSchema.SessionSource"/>): a pooled connection returned with a LISTEN on it would
+/// keep delivering notifications to whoever took it next, since the pools do not reset connections.</remarks>
+public sealed class AppChangeFeed(
+    [FromKeyedServices(ServiceDefaults.PostgresSchema.SessionsKey)] NpgsqlDataSource dataSource,
+    ILogger<AppChangeFeed> logger) : BackgroundService
 {
     public const string Channel = "registry_apps";
 
