@@ -15,13 +15,7 @@ public sealed class DeployerDatabase : IAsyncDisposable
         Pooled = NpgsqlDataSource.Create(PostgresSchema.WithPoolLimits(ConnectionString, 10));
         // A lock lives exactly as long as its physical connection: no pool can hand back a connection that still
         // holds one, and a deployer that dies releases its locks when the kernel closes its sockets.
-        var locks = new NpgsqlConnectionStringBuilder(ConnectionString)
-        {
-            Pooling = false,
-            KeepAlive = 15,
-            ApplicationName = "exapps-deployer-lock",
-        };
-        Locks = NpgsqlDataSource.Create(locks.ConnectionString);
+        Locks = PostgresSchema.SessionSource(ConnectionString, "exapps-deployer-lock");
     }
 
     public string ConnectionString { get; }
