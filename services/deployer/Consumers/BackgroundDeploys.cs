@@ -1,7 +1,10 @@
 namespace ExApps.Deployer.Consumers;
 
 /// <summary>Deploys that outlived their message (see <see cref="DeployerOptions.MaxMessageHold"/>) go on here. On
-/// shutdown they are cancelled: the copy of their message that is back in the queue lets another deployer finish.</summary>
+/// shutdown they are cancelled: the copy of their message that is back in the queue lets another deployer finish.
+/// The container disposes it twice (as itself and as the hosted service its factory returned), and a deploy may
+/// still read <see cref="Stopping"/> then: disposing only cancels, as a <see cref="BackgroundService"/> does (a token
+/// source without timers or a wait handle holds nothing to release).</summary>
 public sealed class BackgroundDeploys(ILogger<BackgroundDeploys> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -31,9 +34,5 @@ public sealed class BackgroundDeploys(ILogger<BackgroundDeploys> logger) : IHost
         await Task.WhenAll(running).WaitAsync(ct).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    public void Dispose() => _stopping.Cancel();
 }
