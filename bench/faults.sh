@@ -11,7 +11,7 @@ cd "$root"
 count=${1:-100}
 shift || true
 faults=("$@")
-[ ${#faults[@]} -gt 0 ] || faults=(none kill-lifecycle kill-lifecycle-then-registry kill-registry kill-gateway broker-stop-5s postgres-restart delete-burst)
+[ ${#faults[@]} -gt 0 ] || faults=(none kill-lifecycle kill-lifecycle-then-registry kill-registry kill-gateway broker-stop-5s postgres-restart delete-burst stop-lifecycle stop-registry stop-gateway stop-deployer)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 TESTCONTAINERS_RYUK_DISABLED=true
 export DOCKER_API_VERSION="${DOCKER_API_VERSION:-$(docker version --format '{{.Server.APIVersion}}' 2>/dev/null || echo 1.41)}"
 
@@ -36,6 +36,7 @@ out = [f"Produced by `bench/faults.sh {count}` on {day} ({cores} cores; the plat
 for r in rows:
     extra = ""
     if r.get("deletes"): extra = " (deletes: " + ", ".join(f"{k}: {v}" for k, v in sorted(r["deletes"].items())) + ")"
+    if r.get("stopped_exit_code") is not None: extra = f" (exit code {r['stopped_exit_code']})"
     errs = "; ".join(e for e in r.get("errors") or [] if e)
     failed = str(r["failed"]) + (f" ({errs})" if errs else "")
     out.append(f"| `{r['fault']}`{extra} | {r['enabled']} | {failed} | {r['stuck']} | {r['answers_500']} / {r['answers_503']} / {r['answers_unreachable']} | {r['fault_s']} s | {r['recovery_after_fault_s']} s | {r.get('all_ended_s', '?')} s |")

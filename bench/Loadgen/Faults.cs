@@ -17,7 +17,8 @@ public static class Faults
     public static readonly string[] Known =
     [
         "none", "kill-lifecycle", "kill-lifecycle-then-registry", "kill-registry", "kill-gateway", "broker-stop-5s",
-        "postgres-restart", "delete-burst",
+        "postgres-restart", "delete-burst", "stop-lifecycle", "stop-registry", "stop-gateway",
+        "stop-deployer",
     ];
 
     public static async Task<object> RunAsync(string root, string fault, int count, HttpClient admin)
@@ -76,7 +77,7 @@ public static class Faults
         });
         await Task.Delay(800);
         var faultStarted = DateTimeOffset.UtcNow;
-        var faultEnded = await InjectAsync(fault, platform, broker, database);
+        var (faultEnded, exitCode) = await InjectAsync(fault, platform, broker, database);
         await registering;
         var ended = await ends.WaitAsync(ids, TimeSpan.FromMinutes(5));
         double? recovery = ended.Count == 0 ? null : Math.Round(Math.Max(0, (ended.Values.Max(e => e.At) - faultEnded).TotalSeconds), 1);
@@ -103,14 +104,23 @@ public static class Faults
             fault_s = Math.Round((faultEnded - faultStarted).TotalSeconds, 1),
             all_ended_s = ended.Count == 0 ? (double?)null : Math.Round((ended.Values.Max(e => e.At) - started).TotalSeconds, 1),
             recovery_after_fault_s = recovery,
+            stopped_exit_code = exitCode,
             deletes = fault == "delete-burst" ? removal.GroupBy(c => c).ToDictionary(g => g.Key.ToString(), g => g.Count()) : null,
         };
     }
 
-    /// <summary>Injects the fault; returns when the dependency was back (or the fault ended).</summary>
-    private static async Task<DateTimeOffset> InjectAsync(string fault, Platform platform, RabbitMqContainer broker,
-        PostgresContainer database)
+    /// <summary>Injects the fault; returns when the dependency was back (or the fault ended), and for a graceful
+    /// stop (<c>stop-*</c>: SIGTERM, as <c>docker stop</c> or systemd sends) the exit code of the stopped
+    /// service.</summary>
+    private static async Task<(DateTimeOffset, int?)> InjectAsync(string fault, Platform platform,
+        RabbitMqContainer broker, PostgresContainer database)
     {
+        if (fault.StartsWith("stop-", StringComparison.Ordinal))
+        {
+            var service = fault["stop-".Length..];
+            var exit = await platform.StopAndRestartAsync(service is "lifecycle" or "deployer" ? service + "0" : service);
+            return (DateTimeOffset.UtcNow, exit);
+        }
         switch (fault)
         {
             case "kill-lifecycle":
@@ -139,7 +149,7 @@ public static class Faults
             case "delete-burst":
                 break; // the fault is the burst of unregistrations after the installs
         }
-        return DateTimeOffset.UtcNow;
+        return (DateTimeOffset.UtcNow, null);
     }
 }
 

@@ -97,6 +97,26 @@ public sealed class Platform(string root, int gatewayPort = Platform.DefaultGate
         await HealthyAsync(port);
     }
 
+    /// <summary>A graceful stop of one service (SIGTERM, what <c>docker stop</c> and systemd send; kill -9 after
+    /// 30 s, as Docker would after its grace period), then the same service started again; returns the exit code of
+    /// the stopped process (non-zero: its shutdown failed).</summary>
+    public async Task<int> StopAndRestartAsync(string name)
+    {
+        var (process, folder, assembly, port, extra) = _named[name];
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync();
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try { await process.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+        }
+        var exit = process.ExitCode;
+        _processes.Remove(process);
+        Start(name, folder, assembly, port, extra);
+        await HealthyAsync(port);
+        return exit;
+    }
+
     private static async Task HealthyAsync(int port)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
