@@ -21,12 +21,13 @@ public static class BusExtensions
     {
         builder.Services.AddOptions<RabbitMqOptions>()
             .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
-            .ValidateDataAnnotations()
+            .ValidateAttributes<RabbitMqOptions, RabbitMqOptionsValidator>()
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()
             ?? new RabbitMqOptions();
 
+        ProcessWorkerId.Install();
         builder.Services.AddSingleton<QueueDepth>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QueueDepth>());
         builder.Services.AddMassTransit(x =>
@@ -79,3 +80,22 @@ public static class BusExtensions
             if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
         }, ct);
 }
+
+/// <summary>The worker id in MassTransit's ids (<c>NewId</c>: message ids, temporary queue names). MassTransit's default
+/// reads the host's network interfaces for a MAC address through System.Net.NetworkInformation, an assembly and a scan
+/// of the interfaces at start for nothing else. Each process takes 6 random bytes instead, as unique across hosts (the
+/// process id still goes into every id, as before).</summary>
+public sealed class ProcessWorkerId : IWorkerIdProvider
+{
+    private static readonly byte[] Id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(6);
+    private static int installed;
+
+    public byte[] GetWorkerId(int index) => Id;
+
+    /// <summary>Before the first id is made (the bus's temporary queue name at its creation); later calls do nothing.</summary>
+    public static void Install()
+    {
+        if (Interlocked.Exchange(ref installed, 1) == 0) NewId.SetWorkerIdProvider(new ProcessWorkerId());
+    }
+}
+

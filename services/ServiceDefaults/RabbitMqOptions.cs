@@ -13,3 +13,8 @@ public sealed class RabbitMqOptions
     [Required] public string Username { get; set; } = "guest";
     [Required] public string Password { get; set; } = "guest";
 }
+
+/// <summary>Checks the attributes above (and <c>IValidatableObject</c>, where implemented) with code the options source
+/// generator writes: ServiceDefaults/OptionsValidation.cs.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class RabbitMqOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<RabbitMqOptions> { }

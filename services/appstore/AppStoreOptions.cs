@@ -54,3 +54,8 @@ public sealed class ThrottleOptions
     public string AppUpload { get; set; } = "100/day";
     public string AppRegister { get; set; } = "100/day";
 }
+
+/// <summary>Checks the attributes above (and <c>IValidatableObject</c>, where implemented) with code the options source
+/// generator writes: ServiceDefaults/OptionsValidation.cs.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class AppStoreOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<AppStoreOptions> { }

@@ -7,6 +7,7 @@ using ExApps.AppStore.Hosting;
 using ExApps.AppStore.Persistence;
 using ExApps.AppStore.Publishing;
 using ExApps.AppStore.Releases;
+using ExApps.ServiceDefaults;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -62,7 +63,7 @@ public static class AppStoreServiceExtensions
     public static IServiceCollection AddAppStoreCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AppStoreOptions>().Bind(configuration.GetSection(AppStoreOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateAttributes<AppStoreOptions, AppStoreOptionsValidator>().ValidateOnStart();
         services.AddSingleton(_ => NpgsqlDataSource.Create(StoreDatabase.ConnectionString(configuration)));
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<AccountStore>();

@@ -2,6 +2,7 @@ using ExApps.Deployer.Consumers;
 using ExApps.Deployer.Deploy;
 using ExApps.Deployer.Docker;
 using ExApps.Deployer.Persistence;
+using ExApps.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -25,7 +26,7 @@ public static class DeployerExtensions
     {
         services.AddOptions<DeployerOptions>()
             .Bind(configuration.GetSection(DeployerOptions.Section))
-            .ValidateDataAnnotations()
+            .ValidateAttributes<DeployerOptions, DeployerOptionsValidator>()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Watch.KnownDaemons>();

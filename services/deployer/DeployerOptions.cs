@@ -122,3 +122,8 @@ public sealed class DeployerOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks the attributes above (and <c>IValidatableObject</c>, where implemented) with code the options source
+/// generator writes: ServiceDefaults/OptionsValidation.cs.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class DeployerOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<DeployerOptions> { }

@@ -68,8 +68,9 @@ public sealed class GatewayOptions
     /// requests/s (docs/performance.md), and it stalls every socket of an engine while any continuation blocks.</summary>
     public bool InlineSocketCompletions { get; set; }
 
-    public ThrottleOptions Throttle { get; set; } = new();
-    public LimitOptions Limits { get; set; } = new();
+    // (their ranges are checked too: the generated validator goes into members marked so)
+    [Microsoft.Extensions.Options.ValidateObjectMembers] public ThrottleOptions Throttle { get; set; } = new();
+    [Microsoft.Extensions.Options.ValidateObjectMembers] public LimitOptions Limits { get; set; } = new();
 
     public string PublicUrl => (NextcloudPublicUrl.Length > 0 ? NextcloudPublicUrl : NextcloudUrl).TrimEnd('/');
 }
@@ -108,3 +109,8 @@ public sealed class AdminOptions
     public string Token { get; set; } = "";
     public string TokenFile { get; set; } = "";
 }
+
+/// <summary>Checks the attributes above (and <c>IValidatableObject</c>, where implemented) with code the options source
+/// generator writes: ServiceDefaults/OptionsValidation.cs.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class GatewayOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<GatewayOptions> { }

@@ -16,7 +16,7 @@ public static class GatewayServiceExtensions
     {
         builder.UseDefaultUrl("http://127.0.0.1:8080");
         var s = builder.Services;
-        s.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
+        s.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateAttributes<GatewayOptions, GatewayOptionsValidator>()
             .Validate(o => o.NextcloudUrl.Length == 0 || IsHttpUrl(o.NextcloudUrl), "Gateway:NextcloudUrl must be an absolute http(s) URL or empty.")
             .Validate(o => o.NextcloudPublicUrl.Length == 0 || IsHttpUrl(o.NextcloudPublicUrl), "Gateway:NextcloudPublicUrl must be an absolute http(s) URL or empty.")
             .Validate(o => (o.NextcloudServiceUser.Length == 0) == (o.NextcloudServicePassword.Length == 0)

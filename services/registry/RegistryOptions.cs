@@ -55,3 +55,8 @@ public sealed class AdminOptions
     public string Token { get; set; } = "";
     public string TokenFile { get; set; } = "";
 }
+
+/// <summary>Checks the attributes above (and <c>IValidatableObject</c>, where implemented) with code the options source
+/// generator writes: ServiceDefaults/OptionsValidation.cs.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class RegistryOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<RegistryOptions> { }

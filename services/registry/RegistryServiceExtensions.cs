@@ -23,7 +23,7 @@ public static class RegistryServiceExtensions
     {
         builder.UseDefaultUrl("http://127.0.0.1:8081");
         var s = builder.Services;
-        s.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateDataAnnotations()
+        s.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateAttributes<RegistryOptions, RegistryOptionsValidator>()
             .Validate(o => o.PortRangeStart <= o.PortRangeEnd, "Registry:PortRangeStart must not exceed PortRangeEnd.")
             .Validate(o => o.DisableTimeout > TimeSpan.Zero && o.UnregisterTimeout > TimeSpan.Zero
                 && o.DeployerRequestTimeout >= TimeSpan.FromSeconds(1),
