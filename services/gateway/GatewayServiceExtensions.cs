@@ -36,7 +36,8 @@ public static class GatewayServiceExtensions
             .Validate(o => o.PerSecond > 0 && o.Burst > 0, "Gateway:StatusReports:PerSecond and Burst must be positive.")
             .ValidateOnStart();
         s.AddSingleton<StatusReportLimiter>();
-        s.AddSingleton(sp => new ReportRelay(sp.GetRequiredService<MassTransit.IBus>(), sp.GetRequiredService<ILogger<ReportRelay>>()));
+        s.AddSingleton(sp => new ReportRelay(sp.GetRequiredService<MassTransit.IBus>(), sp.GetRequiredService<ILogger<ReportRelay>>(),
+            sp.GetRequiredService<ExApps.ServiceDefaults.Telemetry.PlatformMetrics>()));
         s.AddHostedService(sp => sp.GetRequiredService<ReportRelay>());
         s.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
             .PostConfigure<ILoggerFactory>((o, logs) => o.Token = AdminTokens.Resolve(o.Token, o.TokenFile, logs.CreateLogger("ExApps.AdminToken")))

@@ -12,6 +12,7 @@ public sealed class ReportRelayTests : IAsyncLifetime
     private readonly ConcurrentQueue<string> _published = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new();
     private readonly ConcurrentDictionary<string, int> _failFirst = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
     private ReportRelay _relay = null!;
 
     public Task InitializeAsync()
@@ -19,6 +20,7 @@ public sealed class ReportRelayTests : IAsyncLifetime
         _relay = new ReportRelay(async (report, ct) =>
         {
             var name = Name(report);
+            Started(name).TrySetResult();
             if (_failFirst.TryRemove(name, out _)) throw new InvalidOperationException("broker away");
             if (_holds.TryGetValue(name, out var hold)) await hold.Task.WaitAsync(ct);
             _published.Enqueue(name);
@@ -35,6 +37,7 @@ public sealed class ReportRelayTests : IAsyncLifetime
         _holds[$"{a}:0"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         Assert.True(_relay.TryAccept(a, Report(a, 0)));
+        await Started($"{a}:0").Task.WaitAsync(TimeSpan.FromSeconds(10)); // (else 50 would supersede it: below)
         Assert.True(_relay.TryAccept(a, Report(a, 50)));
         Assert.True(_relay.TryAccept(b, Report(b, 0)));
 
@@ -53,11 +56,43 @@ public sealed class ReportRelayTests : IAsyncLifetime
         const string app = "retried";
         _failFirst[$"{app}:0"] = 1;
 
-        for (var p = 0; p <= 100; p += 50) Assert.True(_relay.TryAccept(app, Report(app, p)));
+        Assert.True(_relay.TryAccept(app, Report(app, 0)));
+        await Started($"{app}:0").Task.WaitAsync(TimeSpan.FromSeconds(10)); // its first try, which fails
+        Assert.True(_relay.TryAccept(app, Report(app, 50)));
+        Assert.True(_relay.TryAccept(app, Report(app, 100)));
 
-        await WaitUntil(() => _published.Count(n => n.StartsWith(app + ":")) == 3);
-        Assert.Equal([$"{app}:0", $"{app}:50", $"{app}:100"], _published.Where(n => n.StartsWith(app + ":")).ToList());
+        await WaitUntil(() => _published.Contains($"{app}:100"));
+        // (50 waited behind the retried 0 with 100 queued after it: superseded, see the next test)
+        Assert.Equal([$"{app}:0", $"{app}:100"], _published.Where(n => n.StartsWith(app + ":")).ToList());
     }
+
+    [Fact]
+    public async Task A_progress_report_with_a_newer_one_of_its_app_queued_behind_it_is_not_published()
+    {
+        var (a, b) = TwoAppsInDifferentLanes();
+        var sameLane = Enumerable.Range(0, 1000).Select(i => $"app-c{i}").First(id => ReportRelay.Lane(id) == ReportRelay.Lane(a));
+        _holds[$"{a}:0"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Assert.True(_relay.TryAccept(a, Report(a, 0)));
+        await Started($"{a}:0").Task.WaitAsync(TimeSpan.FromSeconds(10)); // its confirm held: what follows queues behind it
+        Assert.True(_relay.TryAccept(a, Report(a, 20)));
+        Assert.True(_relay.TryAccept(a, Report(a, 50)));     // superseded by the error after it
+        Assert.True(_relay.TryAccept(a, Report(a, 60, "model download failed")));
+        Assert.True(_relay.TryAccept(a, Report(a, 80)));     // kept: the next one goes back
+        Assert.True(_relay.TryAccept(a, Report(a, 70)));
+        Assert.True(_relay.TryAccept(sameLane, Report(sameLane, 10))); // another app in the lane: kept, and keeps a:70
+        Assert.True(_relay.TryAccept(a, Report(a, 100)));
+        Assert.True(_relay.TryAccept(b, Report(b, 0)));
+        _holds[$"{a}:0"].SetResult();
+
+        await WaitUntil(() => _published.Contains($"{a}:100") && _published.Contains($"{b}:0"));
+        Assert.Equal([$"{a}:0", $"{a}:60", $"{a}:80", $"{a}:70", $"{a}:100"], _published.Where(n => n.StartsWith(a + ":")).ToList());
+        Assert.Contains($"{sameLane}:10", _published);
+        Assert.Equal(2, _relay.SupersededCount); // 20 and 50
+    }
+
+    private TaskCompletionSource Started(string name) =>
+        _started.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private static (string, string) TwoAppsInDifferentLanes()
     {
@@ -66,7 +101,7 @@ public sealed class ReportRelayTests : IAsyncLifetime
         return (a, b);
     }
 
-    private static InitProgress Report(string app, int progress) => new(app, progress, "", DateTimeOffset.UtcNow);
+    private static InitProgress Report(string app, int progress, string error = "") => new(app, progress, error, DateTimeOffset.UtcNow);
 
     private static string Name(object report) => report is InitProgress p ? $"{p.AppId}:{p.Progress}" : report.ToString()!;
 

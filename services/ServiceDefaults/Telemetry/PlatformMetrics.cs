@@ -21,6 +21,7 @@ public sealed class PlatformMetrics
     private readonly Counter<long> _recoveries;
     private readonly Counter<long> _proxyRequests;
     private readonly Histogram<double> _proxyDuration;
+    private readonly Counter<long> _reportsSuperseded;
 
     public PlatformMetrics(IMeterFactory meters)
     {
@@ -41,7 +42,12 @@ public sealed class PlatformMetrics
             "Requests the gateway forwarded to an ExApp.");
         _proxyDuration = meter.CreateHistogram<double>("exapps.proxy.duration", "s",
             "Time the gateway took to forward a request to an ExApp and relay its answer.");
+        _reportsSuperseded = meter.CreateCounter<long>("exapps.reports.superseded", "{report}",
+            "ExApp init progress reports the gateway did not pass on because the same app's next report, queued behind it, replaced it.");
     }
+
+    /// <summary>The gateway, for an init progress report that a later one of the same app replaced before it was published.</summary>
+    public void ReportSuperseded() => _reportsSuperseded.Add(1);
 
     /// <summary>The lifecycle service, when it accepts an install or update of <paramref name="appId"/>.</summary>
     public void InstallStarted(string appId) => _installsStarted.Add(1, new KeyValuePair<string, object?>("app_id", appId));

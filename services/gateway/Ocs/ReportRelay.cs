@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using ExApps.Contracts;
 using ExApps.ServiceDefaults.Outbox;
+using ExApps.ServiceDefaults.Telemetry;
 using MassTransit;
 
 namespace ExApps.Gateway.Ocs;
@@ -13,10 +15,11 @@ namespace ExApps.Gateway.Ocs;
 /// sent them, and different apps' reports go out side by side. With a single lane every report waited for the
 /// broker's confirm of the one before it, whatever its app: during 500 concurrent installs reports waited in the
 /// gateway for 1-3 s before they were published (docs/performance.md).</para></summary>
-public sealed class ReportRelay(Func<object, CancellationToken, Task> publish, ILogger<ReportRelay> logger) : BackgroundService
+public sealed class ReportRelay(Func<object, CancellationToken, Task> publish, ILogger<ReportRelay> logger,
+    PlatformMetrics? metrics = null) : BackgroundService
 {
-    public ReportRelay(IBus bus, ILogger<ReportRelay> logger)
-        : this((report, token) => bus.Publish(report, report.GetType(), token), logger)
+    public ReportRelay(IBus bus, ILogger<ReportRelay> logger, PlatformMetrics metrics)
+        : this((report, token) => bus.Publish(report, report.GetType(), token), logger, metrics)
     {
     }
 
@@ -27,6 +30,7 @@ public sealed class ReportRelay(Func<object, CancellationToken, Task> publish, I
         new BoundedChannelOptions(Capacity / Lanes) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true })).ToArray();
 
     private int _failures;
+    private long _superseded;
     private long _lastWarning;
 
     /// <summary>False when the app's lane is full (the broker has been away for long): answer 503.</summary>
@@ -35,8 +39,21 @@ public sealed class ReportRelay(Func<object, CancellationToken, Task> publish, I
     /// <summary>The lane of an app's reports: the same for every report of the app, in this process.</summary>
     public static int Lane(string appId) => (int)((uint)StringComparer.Ordinal.GetHashCode(appId) % Lanes);
 
+    /// <summary>Reports not published because a later one replaced them (<see cref="Superseded"/>), since start.</summary>
+    public long SupersededCount => Interlocked.Read(ref _superseded);
+
     /// <summary>Reports accepted and not yet published, over all lanes.</summary>
     public int Waiting => _lanes.Sum(l => l.Reader.Count);
+
+    /// <summary>An init progress report with the same app's next report already queued behind it, which says as much
+    /// (a progress as high or higher, or an error), is not published: the lifecycle would apply it, as a transaction
+    /// and a status snapshot of its own, only for the next one to replace it at once. An ExApp that reports 0, 50 and
+    /// 100 in a row has its later reports queued while the first one's confirm is awaited, so the lifecycle gets 0
+    /// and 100. Errors, a progress that goes back, and other apps' reports are always published.</summary>
+    private static bool Superseded(object report, ChannelReader<object> lane) =>
+        report is InitProgress { Error.Length: 0 } current
+        && lane.TryPeek(out var next) && next is InitProgress later && later.AppId == current.AppId
+        && (later.Error.Length > 0 || later.Progress >= current.Progress);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane.Reader, stoppingToken), stoppingToken)));
@@ -47,6 +64,12 @@ public sealed class ReportRelay(Func<object, CancellationToken, Task> publish, I
         {
             await foreach (var report in lane.ReadAllAsync(stoppingToken))
             {
+                if (Superseded(report, lane))
+                {
+                    Interlocked.Increment(ref _superseded);
+                    metrics?.ReportSuperseded();
+                    continue;
+                }
                 var delay = TimeSpan.FromMilliseconds(100);
                 while (true)
                 {
