@@ -87,10 +87,19 @@ public static class BusExtensions
 /// process id still goes into every id, as before).</summary>
 public sealed class ProcessWorkerId : IWorkerIdProvider
 {
-    private static readonly byte[] Id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(6);
+    // (not RandomNumberGenerator: on Linux that loads OpenSSL, 4 MiB resident in a service that needs no crypto at
+    // start; the ids need to differ, not to be secret)
+    private static readonly byte[] Id = NewWorkerId();
     private static int installed;
 
     public byte[] GetWorkerId(int index) => Id;
+
+    private static byte[] NewWorkerId()
+    {
+        var id = new byte[6];
+        Random.Shared.NextBytes(id);
+        return id;
+    }
 
     /// <summary>Before the first id is made (the bus's temporary queue name at its creation); later calls do nothing.</summary>
     public static void Install()
