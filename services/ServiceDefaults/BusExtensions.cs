@@ -107,4 +107,3 @@ public sealed class ProcessWorkerId : IWorkerIdProvider
         if (Interlocked.Exchange(ref installed, 1) == 0) NewId.SetWorkerIdProvider(new ProcessWorkerId());
     }
 }
-
