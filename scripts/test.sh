@@ -24,15 +24,25 @@ status=0
 dotnet test Services.sln -c Release --no-build --nologo \
   --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@" || status=$?
 
-# One closing line over all test projects, in the plain "N passed, N failed" form.
+# Every failed test again at the end, with the first lines of its message (the console log above is long and a CI
+# page may show only its tail), then one closing line over all test projects in the plain "N passed, N failed" form.
 python3 - "$results" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
 p = f = s = 0
+failed = []
 for t in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    c = ET.parse(t).getroot().find("{*}ResultSummary/{*}Counters")
+    root = ET.parse(t).getroot()
+    c = root.find("{*}ResultSummary/{*}Counters")
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
     s += int(c.get("notExecuted", 0))
+    for r in root.findall(".//{*}UnitTestResult"):
+        if r.get("outcome") not in ("Passed", "NotExecuted"):
+            message = r.find("{*}Output/{*}ErrorInfo/{*}Message")
+            text = (message.text or "").strip() if message is not None else ""
+            failed.append((r.get("testName"), r.get("duration"), "\n      ".join(text.splitlines()[:12])))
+for name, duration, text in failed:
+    print(f"FAILED {name} ({duration})\n      {text}")
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 exit $status

@@ -1,5 +1,6 @@
 using ExApps.ServiceDefaults;
 using MassTransit;
+using MassTransit.NewIdProviders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,10 +45,11 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Ids_carry_the_processs_own_worker_id()
     {
-        ProcessWorkerId.Install();
         var worker = new ProcessWorkerId().GetWorkerId(0);
 
-        var id = NewId.Next().ToByteArray();
+        // (a generator of its own: NewId's shared one is made once per process, by whichever test first needs an id,
+        // e.g. BrokerReconnectTests' bus naming its temporary queue, with the provider installed at that time)
+        var id = new NewIdGenerator(new StopwatchTickProvider(), new ProcessWorkerId()).Next().ToByteArray();
 
         // NewId's layout: bytes 4-7 are the worker id's bytes 2-5 in reverse (its first two give way to the process id).
         Assert.Equal(6, worker.Length);

@@ -55,11 +55,15 @@ public sealed class ReportRelayTests : IAsyncLifetime
     {
         const string app = "retried";
         _failFirst[$"{app}:0"] = 1;
+        // its retry held until both later reports are queued: the retry comes 100 ms after the failure, and a test
+        // thread slower than that would otherwise see 50 published before 100 was queued to replace it
+        _holds[$"{app}:0"] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         Assert.True(_relay.TryAccept(app, Report(app, 0)));
         await Started($"{app}:0").Task.WaitAsync(TimeSpan.FromSeconds(10)); // its first try, which fails
         Assert.True(_relay.TryAccept(app, Report(app, 50)));
         Assert.True(_relay.TryAccept(app, Report(app, 100)));
+        _holds[$"{app}:0"].SetResult();
 
         await WaitUntil(() => _published.Contains($"{app}:100"));
         // (50 waited behind the retried 0 with 100 queued after it: superseded, see the next test)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using ExApps.ServiceDefaults;
@@ -79,40 +78,6 @@ public sealed class ServiceHostTests
     public void The_first_quiet_interval_after_start_trims(long lastInterval, long sinceTrim, long grown, bool expected) =>
         Assert.Equal(expected, IdleMemoryTrim.ShouldTrim(lastInterval, sinceTrim, grown, trimmedSinceStart: false));
 
-    /// <summary>A trim hands the C library's free heap back: freed blocks between live ones cannot join the top of
-    /// the heap, so free keeps them resident; <c>malloc_trim</c> gives their pages back.</summary>
-    [Fact]
-    public void A_trim_hands_the_C_librarys_free_heap_back_to_the_system()
-    {
-        const int chunk = 64 << 10, count = 400; // below glibc's mmap threshold: heap memory, 25 MiB in all
-        var blocks = new nint[count];
-        var pins = new nint[count];
-        for (var i = 0; i < count; i++)
-        {
-            blocks[i] = Marshal.AllocHGlobal(chunk); // malloc
-            for (var page = 0; page < chunk; page += 4096) Marshal.WriteByte(blocks[i], page, 1); // resident
-            pins[i] = Marshal.AllocHGlobal(64); // live between two freed blocks
-        }
-        try
-        {
-            foreach (var b in blocks) Marshal.FreeHGlobal(b);
-            var before = ResidentBytes();
-
-            Assert.True(NativeHeap.Trim(), "malloc_trim gave nothing back");
-
-            var after = ResidentBytes();
-            Assert.True(before - after >= count * (long)chunk / 2,
-                $"resident {before >> 20} MiB before the trim, {after >> 20} MiB after");
-        }
-        finally
-        {
-            foreach (var p in pins) Marshal.FreeHGlobal(p);
-        }
-    }
-
-    private static long ResidentBytes() =>
-        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 
     [Fact]
     public void A_trim_is_a_compacting_full_collection()
