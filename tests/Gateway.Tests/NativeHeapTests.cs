@@ -3,9 +3,9 @@ using ExApps.ServiceDefaults.Memory;
 
 namespace ExApps.Gateway.Tests;
 
-/// <summary>Alone (no other test class of this process runs meanwhile): a host started by another test trims the
-/// native heap every few seconds while it warms up (IdleMemoryTrim), which would give this test's freed blocks back
-/// before its own trim could.</summary>
+/// <summary>Alone (no other test class of this process runs meanwhile): another test's threads could take the freed
+/// blocks for their own allocations before the trim, and a host another test started trims the native heap itself
+/// while it warms up (IdleMemoryTrim).</summary>
 [CollectionDefinition(nameof(NativeHeapTests), DisableParallelization = true)]
 public sealed class NativeHeapCollection;
 
