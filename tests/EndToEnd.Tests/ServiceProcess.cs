@@ -46,6 +46,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The names of the files the process maps (assemblies and native libraries), from
+    /// <c>/proc/&lt;pid&gt;/maps</c>.</summary>
+    public IReadOnlySet<string> MappedFiles() =>
+        File.ReadLines($"/proc/{_process.Id}/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].StartsWith('/'))
+            .Select(fields => Path.GetFileName(fields[5]))
+            .ToHashSet();
+
     public string Tail(int lines = 40)
     {
         lock (_log)
